@@ -1,0 +1,329 @@
+package io.dynagate.connection;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.crypto.Secret;
+import io.dynagate.crypto.SecretCipher;
+import io.dynagate.crypto.SecretField;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.JsonProblems;
+import io.dynagate.problem.ProblemCode;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The connection registry: create, read, merge-patch, delete; secrets encrypted on the way in. */
+@ApplicationScoped
+public class ConnectionService {
+  private final ConnectionRepository connections;
+  private final ConnectionSecretRepository secrets;
+  private final SecretCipher cipher;
+  private final ObjectMapper json;
+  private final ConnectionValidator validator;
+
+  ConnectionService(
+      ConnectionRepository connections,
+      ConnectionSecretRepository secrets,
+      SecretCipher cipher,
+      ObjectMapper json,
+      DynagateConfig config) {
+    this.connections = connections;
+    this.secrets = secrets;
+    this.cipher = cipher;
+    this.json = json;
+    this.validator = ConnectionValidator.from(config);
+  }
+
+  @WithTransaction
+  public Uni<ConnectionView> create(ConnectionSpec spec) {
+    return Uni.createFrom()
+        .item(() -> validator.validate(spec, Set.of()))
+        .chain(
+            valid -> {
+              String id = valid.id() != null ? valid.id() : UUID.randomUUID().toString();
+              return connections
+                  .findById(id)
+                  .chain(existing -> insert(id, valid, existing))
+                  .onFailure(UniqueViolation::matches)
+                  .transform(e -> conflict(id));
+            });
+  }
+
+  @WithSession
+  public Uni<List<ConnectionView>> list() {
+    return connections
+        .listAll(Sort.by("id"))
+        .chain(
+            all ->
+                secrets
+                    .listAll()
+                    .map(
+                        rows -> {
+                          Map<String, Set<SecretField>> stored =
+                              rows.stream()
+                                  .collect(
+                                      Collectors.groupingBy(
+                                          r -> r.connectionId,
+                                          Collectors.mapping(
+                                              r -> SecretField.fromColumn(r.field),
+                                              Collectors.toCollection(
+                                                  () -> EnumSet.noneOf(SecretField.class)))));
+                          return all.stream()
+                              .map(e -> view(e, stored.getOrDefault(e.id, Set.of())))
+                              .toList();
+                        }));
+  }
+
+  @WithSession
+  public Uni<ConnectionView> get(String id) {
+    return load(id).chain(e -> storedFields(id).map(fields -> view(e, fields)));
+  }
+
+  @WithSession
+  public Uni<Boolean> exists(String id) {
+    if (!ConnectionValidator.ID.matcher(id).matches()) {
+      return Uni.createFrom().item(false);
+    }
+    return connections.count("id", id).map(n -> n > 0);
+  }
+
+  @WithTransaction
+  public Uni<ConnectionView> patch(String id, JsonNode patch) {
+    if (patch == null || !patch.isObject()) {
+      return Uni.createFrom().failure(JsonProblems.bodyRequired());
+    }
+    return load(id).chain(e -> storedFields(id).chain(stored -> applyPatch(e, stored, patch)));
+  }
+
+  @WithTransaction
+  public Uni<Void> delete(String id) {
+    return load(id).chain(e -> connections.delete(e)).replaceWithVoid();
+  }
+
+  @WithSession
+  public Uni<ConnectionStatus> status(String id) {
+    return load(id).chain(e -> storedFields(id).map(fields -> ConnectionStates.of(e, fields)));
+  }
+
+  /** A decrypted secret of the connection, for the token layer. */
+  @WithSession
+  public Uni<Optional<Secret>> secret(String id, SecretField field) {
+    return secrets
+        .findById(new ConnectionSecretEntity.Key(id, field.column()))
+        .map(
+            row ->
+                row == null
+                    ? Optional.empty()
+                    : Optional.of(cipher.decrypt(row.ciphertext, id, field)));
+  }
+
+  private Uni<ConnectionView> insert(String id, ValidConnection valid, ConnectionEntity existing) {
+    if (existing != null) {
+      return Uni.createFrom().failure(conflict(id));
+    }
+    Instant now = now();
+    ConnectionEntity e = new ConnectionEntity();
+    e.id = id;
+    e.createdAt = now;
+    e.updatedAt = now;
+    copy(valid, e);
+    return connections
+        .persist(e)
+        .chain(() -> writeSecrets(id, valid.secretsToWrite(), now))
+        .chain(connections::flush)
+        .map(x -> view(e, valid.secretsToWrite().keySet()));
+  }
+
+  private Uni<ConnectionView> applyPatch(
+      ConnectionEntity e, Set<SecretField> stored, JsonNode patch) {
+    ConnectionSpec current = spec(e);
+    JsonNode base = json.valueToTree(current);
+    JsonNode patchAuth = patch.get("auth");
+    boolean typeChanged =
+        patchAuth != null
+            && patchAuth.hasNonNull("type")
+            && !patchAuth.get("type").asText().equals(e.authType);
+    if (typeChanged) {
+      // A new auth type starts from a clean auth object: nothing of the old one carries over.
+      ((ObjectNode) base).remove("auth");
+    }
+    ConnectionSpec merged;
+    try {
+      merged = json.treeToValue(MergePatch.apply(base, patch), ConnectionSpec.class);
+    } catch (JsonProcessingException ex) {
+      return Uni.createFrom().failure(JsonProblems.from(ex));
+    }
+    if (merged.id() != null && !merged.id().equals(e.id)) {
+      return Uni.createFrom().failure(GatewayProblem.validation("id", "cannot be changed"));
+    }
+    Set<SecretField> kept = typeChanged ? EnumSet.noneOf(SecretField.class) : copyOf(stored);
+    if (patchAuth != null
+        && patchAuth.has("clientSecret")
+        && patchAuth.get("clientSecret").isNull()) {
+      kept.remove(SecretField.CLIENT_SECRET);
+    }
+    ValidConnection valid = validator.validate(merged, kept);
+    Set<SecretField> drop = EnumSet.noneOf(SecretField.class);
+    drop.addAll(valid.secretsToDrop());
+    stored.stream().filter(f -> !kept.contains(f)).forEach(drop::add);
+    drop.removeAll(valid.secretsToWrite().keySet());
+    Instant now = now();
+    copy(valid, e);
+    e.updatedAt = now;
+    Set<SecretField> after = EnumSet.noneOf(SecretField.class);
+    after.addAll(stored);
+    after.removeAll(drop);
+    after.addAll(valid.secretsToWrite().keySet());
+    return dropSecrets(e.id, drop)
+        .chain(() -> writeSecrets(e.id, valid.secretsToWrite(), now))
+        .chain(connections::flush)
+        .map(x -> view(e, after));
+  }
+
+  private Uni<Void> writeSecrets(String id, Map<SecretField, Secret> values, Instant now) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (Map.Entry<SecretField, Secret> v : values.entrySet()) {
+      String ciphertext = cipher.encrypt(v.getValue(), id, v.getKey());
+      chain =
+          chain.chain(
+              () ->
+                  secrets
+                      .findById(new ConnectionSecretEntity.Key(id, v.getKey().column()))
+                      .chain(
+                          row -> {
+                            ConnectionSecretEntity r = row;
+                            if (r == null) {
+                              r = new ConnectionSecretEntity();
+                              r.connectionId = id;
+                              r.field = v.getKey().column();
+                            } else {
+                              r.version++;
+                            }
+                            r.ciphertext = ciphertext;
+                            r.updatedAt = now;
+                            return secrets.persist(r).replaceWithVoid();
+                          }));
+    }
+    return chain;
+  }
+
+  private Uni<Void> dropSecrets(String id, Set<SecretField> fields) {
+    Uni<Void> chain = Uni.createFrom().voidItem();
+    for (SecretField f : fields) {
+      chain = chain.chain(() -> secrets.deleteField(id, f.column()).replaceWithVoid());
+    }
+    return chain;
+  }
+
+  private Uni<ConnectionEntity> load(String id) {
+    if (!ConnectionValidator.ID.matcher(id).matches()) {
+      return Uni.createFrom().failure(GatewayProblem.connectionNotFound());
+    }
+    return connections.findById(id).onItem().ifNull().failWith(GatewayProblem::connectionNotFound);
+  }
+
+  private Uni<Set<SecretField>> storedFields(String id) {
+    return secrets
+        .forConnection(id)
+        .map(
+            rows ->
+                rows.stream()
+                    .map(r -> SecretField.fromColumn(r.field))
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(SecretField.class))));
+  }
+
+  private static void copy(ValidConnection v, ConnectionEntity e) {
+    e.displayName = v.displayName();
+    e.orgUrl = v.orgUrl();
+    e.authType = v.type().wire();
+    e.tenantId = v.tenantId();
+    e.clientId = v.clientId();
+    e.scopes = v.scopes() == null ? null : String.join(" ", v.scopes());
+    e.tokenUrl = v.tokenUrl();
+    e.authorizeUrl = v.authorizeUrl();
+    e.staticTokenExpiresAt = v.staticTokenExpiresAt();
+  }
+
+  /** The stored settings as a spec (no secrets): the base a merge patch applies to. */
+  private static ConnectionSpec spec(ConnectionEntity e) {
+    return new ConnectionSpec(
+        e.id,
+        e.displayName,
+        e.orgUrl,
+        new ConnectionSpec.Auth(
+            e.authType,
+            e.tenantId,
+            e.clientId,
+            null,
+            scopes(e),
+            e.tokenUrl,
+            e.authorizeUrl,
+            null,
+            e.staticTokenExpiresAt));
+  }
+
+  static ConnectionView view(ConnectionEntity e, Set<SecretField> stored) {
+    AuthType type = AuthType.fromWire(e.authType).orElseThrow();
+    ConnectionView.Auth auth =
+        type == AuthType.STATIC_TOKEN
+            ? new ConnectionView.Auth(
+                type.wire(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                stored.contains(SecretField.STATIC_TOKEN),
+                e.staticTokenExpiresAt)
+            : new ConnectionView.Auth(
+                type.wire(),
+                e.tenantId,
+                e.clientId,
+                stored.contains(SecretField.CLIENT_SECRET),
+                scopes(e) != null ? scopes(e) : ConnectionDefaults.scopes(type, e.orgUrl),
+                e.tokenUrl != null ? e.tokenUrl : ConnectionDefaults.tokenUrl(e.tenantId),
+                type != AuthType.AUTHORIZATION_CODE
+                    ? null
+                    : e.authorizeUrl != null
+                        ? e.authorizeUrl
+                        : ConnectionDefaults.authorizeUrl(e.tenantId),
+                null,
+                null);
+    return new ConnectionView(e.id, e.displayName, e.orgUrl, auth, e.createdAt, e.updatedAt);
+  }
+
+  private static List<String> scopes(ConnectionEntity e) {
+    return e.scopes == null ? null : Arrays.asList(e.scopes.split(" "));
+  }
+
+  private static Set<SecretField> copyOf(Set<SecretField> s) {
+    EnumSet<SecretField> copy = EnumSet.noneOf(SecretField.class);
+    copy.addAll(s);
+    return copy;
+  }
+
+  private static GatewayProblem conflict(String id) {
+    return GatewayProblem.of(ProblemCode.CONFLICT, "A connection with id '" + id + "' exists.");
+  }
+
+  private static Instant now() {
+    // PostgreSQL keeps microseconds; truncating keeps responses equal to what a later read shows.
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,50 @@
+package io.dynagate.grant;
+
+import io.dynagate.problem.JsonProblems;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** {@code /admin/v1/connections/{id}/grants}: contract section 3. */
+@Path("/admin/v1/connections/{id}/grants")
+@RolesAllowed("admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class GrantResource {
+  private final GrantService service;
+
+  GrantResource(GrantService service) {
+    this.service = service;
+  }
+
+  @PUT
+  @Path("{principal: .+}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Uni<GrantView> put(
+      @PathParam("id") String id, @PathParam("principal") String principal, GrantSpec spec) {
+    if (spec == null) {
+      return Uni.createFrom().failure(JsonProblems.bodyRequired());
+    }
+    return service.put(id, principal, spec);
+  }
+
+  @GET
+  public Uni<List<GrantView>> list(@PathParam("id") String id) {
+    return service.list(id);
+  }
+
+  @DELETE
+  @Path("{principal: .+}")
+  public Uni<Response> delete(
+      @PathParam("id") String id, @PathParam("principal") String principal) {
+    return service.delete(id, principal).map(x -> Response.noContent().build());
+  }
+}

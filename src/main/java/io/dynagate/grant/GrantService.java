@@ -1,0 +1,105 @@
+package io.dynagate.grant;
+
+import io.dynagate.config.PrincipalNames;
+import io.dynagate.connection.ConnectionService;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+
+/** Per-connection grants (deny by default): put, list, delete. */
+@ApplicationScoped
+public class GrantService {
+  private final GrantRepository grants;
+  private final ConnectionService connections;
+
+  GrantService(GrantRepository grants, ConnectionService connections) {
+    this.grants = grants;
+    this.connections = connections;
+  }
+
+  @WithTransaction
+  public Uni<GrantView> put(String connectionId, String principal, GrantSpec spec) {
+    return Uni.createFrom()
+        .item(
+            () -> {
+              if (!PrincipalNames.isValid(principal)) {
+                throw GatewayProblem.validation("principal", PrincipalNames.RULE);
+              }
+              return GrantValidator.validate(spec);
+            })
+        .chain(valid -> requireConnection(connectionId).replaceWith(valid))
+        .chain(
+            valid ->
+                grants
+                    .findById(new GrantEntity.Key(connectionId, principal))
+                    .chain(existing -> upsert(connectionId, principal, valid, existing)));
+  }
+
+  @WithSession
+  public Uni<List<GrantView>> list(String connectionId) {
+    return requireConnection(connectionId)
+        .chain(() -> grants.forConnection(connectionId))
+        .map(rows -> rows.stream().map(GrantService::view).toList());
+  }
+
+  @WithTransaction
+  public Uni<Void> delete(String connectionId, String principal) {
+    return requireConnection(connectionId)
+        .chain(() -> grants.deleteById(new GrantEntity.Key(connectionId, principal)))
+        .invoke(
+            deleted -> {
+              if (!deleted) {
+                throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No grant for this principal.");
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  private Uni<GrantView> upsert(
+      String connectionId, String principal, GrantValidator.Valid valid, GrantEntity existing) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    GrantEntity g = existing;
+    if (g == null) {
+      g = new GrantEntity();
+      g.connectionId = connectionId;
+      g.principal = principal;
+      g.createdAt = now;
+    }
+    g.access = valid.access().wire();
+    g.entitySets = valid.entitySets() == null ? null : String.join(" ", valid.entitySets());
+    g.impersonation = valid.impersonation();
+    g.updatedAt = now;
+    GrantEntity saved = g;
+    return grants.persistAndFlush(saved).map(x -> view(saved));
+  }
+
+  private Uni<Void> requireConnection(String connectionId) {
+    return connections
+        .exists(connectionId)
+        .invoke(
+            exists -> {
+              if (!exists) {
+                throw GatewayProblem.connectionNotFound();
+              }
+            })
+        .replaceWithVoid();
+  }
+
+  static GrantView view(GrantEntity g) {
+    return new GrantView(
+        g.connectionId,
+        g.principal,
+        g.access,
+        g.entitySets == null ? null : Arrays.asList(g.entitySets.split(" ")),
+        g.impersonation,
+        g.createdAt,
+        g.updatedAt);
+  }
+}

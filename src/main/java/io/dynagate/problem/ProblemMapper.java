@@ -1,0 +1,78 @@
+package io.dynagate.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Maps every failure in the REST layer to {@code application/problem+json}. Exception messages and
+ * class names never reach the caller.
+ */
+public class ProblemMapper {
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  @ServerExceptionMapper
+  public Response problem(GatewayProblem p, HttpServerRequest request) {
+    return Problems.response(p, Problems.requestId(request));
+  }
+
+  @ServerExceptionMapper({
+    UnauthorizedException.class,
+    AuthenticationFailedException.class,
+    AuthenticationCompletionException.class
+  })
+  public Response unauthenticated(HttpServerRequest request) {
+    return Problems.response(
+        GatewayProblem.of(
+            ProblemCode.UNAUTHENTICATED, "A valid X-Api-Key or bearer token is required."),
+        Problems.requestId(request));
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e, HttpServerRequest request) {
+    return Problems.response(
+        GatewayProblem.of(ProblemCode.FORBIDDEN, "This caller may not use this operation."),
+        Problems.requestId(request));
+  }
+
+  @ServerExceptionMapper
+  public Response json(JsonProcessingException e, HttpServerRequest request) {
+    return Problems.response(JsonProblems.from(e), Problems.requestId(request));
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e, HttpServerRequest request) {
+    int status = e.getResponse().getStatus();
+    ProblemCode code =
+        switch (status) {
+          case 401 -> ProblemCode.UNAUTHENTICATED;
+          case 403 -> ProblemCode.FORBIDDEN;
+          case 404 -> ProblemCode.NOT_FOUND;
+          case 405 -> ProblemCode.METHOD_NOT_ALLOWED;
+          case 406 -> ProblemCode.NOT_ACCEPTABLE;
+          case 413 -> ProblemCode.PAYLOAD_TOO_LARGE;
+          case 415 -> ProblemCode.UNSUPPORTED_MEDIA_TYPE;
+          default -> status >= 500 ? ProblemCode.INTERNAL_ERROR : ProblemCode.BAD_REQUEST;
+        };
+    if (status >= 500) {
+      LOG.errorf(e, "request failed: %s", e.getClass().getSimpleName());
+    }
+    return Problems.response(
+        GatewayProblem.of(code, code.title() + "."), Problems.requestId(request));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e, HttpServerRequest request) {
+    LOG.errorf(e, "unexpected failure: %s", e.getClass().getName());
+    return Problems.response(
+        GatewayProblem.of(ProblemCode.INTERNAL_ERROR, "The gateway failed unexpectedly."),
+        Problems.requestId(request));
+  }
+}
