@@ -1,6 +1,13 @@
 package io.dynagate.problem;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -42,7 +49,18 @@ public class ProblemMapper {
         Problems.requestId(request));
   }
 
-  @ServerExceptionMapper
+  // Quarkus REST maps the concrete Jackson types itself (400, empty body); naming each concrete
+  // type here makes ours the most specific mapper, so every JSON failure is a problem document.
+  @ServerExceptionMapper({
+    JsonProcessingException.class,
+    JsonParseException.class,
+    JsonMappingException.class,
+    MismatchedInputException.class,
+    UnrecognizedPropertyException.class,
+    InvalidFormatException.class,
+    ValueInstantiationException.class,
+    InvalidTypeIdException.class
+  })
   public Response json(JsonProcessingException e, HttpServerRequest request) {
     return Problems.response(JsonProblems.from(e), Problems.requestId(request));
   }
