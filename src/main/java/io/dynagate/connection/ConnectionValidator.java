@@ -163,7 +163,7 @@ public final class ConnectionValidator {
         && !stored.contains(SecretField.CLIENT_SECRET)) {
       errors.add(new FieldError("auth.clientSecret", "is required for client_credentials"));
     }
-    scopes(auth.scopes(), errors);
+    List<String> scopes = scopes(auth.scopes(), errors);
     boolean needsTenant =
         auth.tokenUrl() == null
             || (type == AuthType.AUTHORIZATION_CODE && auth.authorizeUrl() == null);
@@ -174,10 +174,11 @@ public final class ConnectionValidator {
     String authorizeUrl = identityUrl("auth.authorizeUrl", auth.authorizeUrl(), errors);
     if (tenantId != null) {
       // The defaults must be allowed as well, so an operator can fence off the public cloud.
-      if (tokenUrl == null) {
+      // Only when no URL was given: an invalid explicit URL is already reported.
+      if (auth.tokenUrl() == null) {
         checkIdentityHost("auth.tokenUrl", ConnectionDefaults.tokenUrl(tenantId), errors);
       }
-      if (type == AuthType.AUTHORIZATION_CODE && authorizeUrl == null) {
+      if (type == AuthType.AUTHORIZATION_CODE && auth.authorizeUrl() == null) {
         checkIdentityHost("auth.authorizeUrl", ConnectionDefaults.authorizeUrl(tenantId), errors);
       }
     }
@@ -192,7 +193,7 @@ public final class ConnectionValidator {
         type,
         auth.tenantId(),
         auth.clientId(),
-        auth.scopes() == null ? null : List.copyOf(auth.scopes()),
+        scopes,
         tokenUrl,
         authorizeUrl,
         null,
@@ -200,21 +201,26 @@ public final class ConnectionValidator {
         drop);
   }
 
-  private static void scopes(List<String> scopes, List<FieldError> errors) {
+  /** The valid scopes as an immutable list, or null when absent or invalid (errors added). */
+  private static List<String> scopes(List<String> scopes, List<FieldError> errors) {
     if (scopes == null) {
-      return;
+      return null;
     }
     if (scopes.isEmpty() || scopes.size() > MAX_SCOPES) {
       errors.add(new FieldError("auth.scopes", "between 1 and 32 scopes"));
-      return;
+      return null;
     }
+    boolean valid = true;
     for (int i = 0; i < scopes.size(); i++) {
       String s = scopes.get(i);
       if (s == null || !SCOPE.matcher(s).matches()) {
         errors.add(
             new FieldError("auth.scopes[" + i + "]", "a scope is 1-512 printable characters"));
+        valid = false;
       }
     }
+    // List.copyOf rejects null elements, so copy only what passed.
+    return valid ? List.copyOf(scopes) : null;
   }
 
   private static Optional<Secret> secret(
