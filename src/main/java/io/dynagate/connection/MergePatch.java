@@ -2,7 +2,6 @@ package io.dynagate.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /** JSON merge patch (RFC 7396). */
@@ -17,9 +16,7 @@ final class MergePatch {
         target != null && target.isObject()
             ? ((ObjectNode) target).deepCopy()
             : ((ObjectNode) patch).objectNode();
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
+    for (Map.Entry<String, JsonNode> f : patch.properties()) {
       if (f.getValue().isNull()) {
         result.remove(f.getKey());
       } else {
