@@ -25,7 +25,7 @@ public class ConnectionSecretEntity extends PanacheEntityBase {
   public String field;
 
   /** {@code kid:base64(nonce ‖ ciphertext ‖ tag)}. */
-  @Column(name = "ciphertext")
+  @Column(name = "ciphertext", columnDefinition = "text")
   public String ciphertext;
 
   /** Bumped on every write, for compare-and-set updates of rotating refresh tokens. */
