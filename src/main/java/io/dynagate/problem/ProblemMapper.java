@@ -88,6 +88,10 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e, HttpServerRequest request) {
+    if (StoreUnavailable.matches(e)) {
+      LOG.warnf("store unreachable: %s", e.getClass().getName());
+      return Problems.response(StoreUnavailable.problem(), Problems.requestId(request));
+    }
     LOG.errorf(e, "unexpected failure: %s", e.getClass().getName());
     return Problems.response(
         GatewayProblem.of(ProblemCode.INTERNAL_ERROR, "The gateway failed unexpectedly."),
