@@ -2,6 +2,7 @@ package io.dynagate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,4 +39,64 @@ public interface DynagateConfig {
   /** Allow {@code http://} upstream and identity URLs (tests, sandbox only). */
   @WithDefault("false")
   boolean allowInsecureHttp();
+
+  /** Access-token handling. */
+  Token token();
+
+  /** The proxy path. */
+  Proxy proxy();
+
+  /** Settings of {@code dynagate.token.*}. */
+  interface Token {
+    /** Refresh when less than this remains and the IdP sent no {@code refresh_in}. */
+    @WithDefault("PT5M")
+    Duration refreshAhead();
+
+    /** A cached token is not handed out when less than this remains (clock skew, transit). */
+    @WithDefault("PT30S")
+    Duration minRemaining();
+
+    /** Time limit of one request to a token endpoint. */
+    @WithDefault("PT10S")
+    Duration requestTimeout();
+
+    /** Lease of the fleet-wide per-connection token lock. */
+    @WithDefault("PT15S")
+    Duration lockLease();
+
+    /** How long a caller waits for a token (its own fetch or another replica's). */
+    @WithDefault("PT20S")
+    Duration waitLimit();
+
+    /** Retry-After sent with {@code token_unavailable}. */
+    @WithDefault("PT5S")
+    Duration retryAfter();
+  }
+
+  /** Settings of {@code dynagate.proxy.*}. */
+  interface Proxy {
+    /** Path prefixes (after {@code /proxy/{id}/}) that may be forwarded. */
+    @WithDefault("api/data/")
+    List<String> allowedPrefixes();
+
+    /** Largest request body forwarded; larger ones get 413 {@code payload_too_large}. */
+    @WithDefault("134217728")
+    long maxRequestBytes();
+
+    /** Connect timeout towards Dataverse. */
+    @WithDefault("PT5S")
+    Duration connectTimeout();
+
+    /** Upstream idle timeout: no byte from Dataverse for this long gives 504. */
+    @WithDefault("PT120S")
+    Duration upstreamTimeout();
+
+    /** Connection pool size per Dataverse org (origin). */
+    @WithDefault("32")
+    int maxConnectionsPerOrg();
+
+    /** How long connection and grant lookups are cached in process. */
+    @WithDefault("PT1S")
+    Duration registryCacheTtl();
+  }
 }

@@ -63,10 +63,4 @@ public class ConnectionResource {
   public Uni<Response> delete(@PathParam("id") String id) {
     return service.delete(id).map(x -> Response.noContent().build());
   }
-
-  @GET
-  @Path("{id}/status")
-  public Uni<ConnectionStatus> status(@PathParam("id") String id) {
-    return service.status(id);
-  }
 }

@@ -16,6 +16,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -35,18 +36,21 @@ public class ConnectionService {
   private final SecretCipher cipher;
   private final ObjectMapper json;
   private final ConnectionValidator validator;
+  private final Event<ConnectionChanged> changed;
 
   ConnectionService(
       ConnectionRepository connections,
       ConnectionSecretRepository secrets,
       SecretCipher cipher,
       ObjectMapper json,
-      DynagateConfig config) {
+      DynagateConfig config,
+      Event<ConnectionChanged> changed) {
     this.connections = connections;
     this.secrets = secrets;
     this.cipher = cipher;
     this.json = json;
     this.validator = ConnectionValidator.from(config);
+    this.changed = changed;
   }
 
   @WithTransaction
@@ -112,9 +116,24 @@ public class ConnectionService {
 
   @WithTransaction
   public Uni<Void> delete(String id) {
-    return load(id).chain(e -> connections.delete(e)).replaceWithVoid();
+    return load(id)
+        .chain(e -> connections.delete(e))
+        .invoke(() -> changed.fire(new ConnectionChanged(id, true)))
+        .replaceWithVoid();
   }
 
+  /** The connection's effective settings, or empty when there is no such connection. */
+  @WithSession
+  public Uni<Optional<ResolvedConnection>> resolve(String id) {
+    if (!ConnectionValidator.ID.matcher(id).matches()) {
+      return Uni.createFrom().item(Optional.empty());
+    }
+    return connections
+        .findById(id)
+        .map(e -> Optional.ofNullable(e).map(ConnectionService::resolved));
+  }
+
+  /** The state derivable from the registry alone (the token layer adds what it knows). */
   @WithSession
   public Uni<ConnectionStatus> status(String id) {
     return load(id).chain(e -> storedFields(id).map(fields -> ConnectionStates.of(e, fields)));
@@ -183,8 +202,11 @@ public class ConnectionService {
     stored.stream().filter(f -> !kept.contains(f)).forEach(drop::add);
     drop.removeAll(valid.secretsToWrite().keySet());
     Instant now = now();
+    ResolvedConnection before = resolved(e);
     copy(valid, e);
     e.updatedAt = now;
+    boolean credentialsChanged =
+        !valid.secretsToWrite().isEmpty() || !drop.isEmpty() || !sameEndpoints(before, resolved(e));
     Set<SecretField> after = EnumSet.noneOf(SecretField.class);
     after.addAll(stored);
     after.removeAll(drop);
@@ -192,6 +214,12 @@ public class ConnectionService {
     return dropSecrets(e.id, drop)
         .chain(() -> writeSecrets(e.id, valid.secretsToWrite(), now))
         .chain(connections::flush)
+        .invoke(
+            () -> {
+              if (credentialsChanged) {
+                changed.fire(new ConnectionChanged(e.id, false));
+              }
+            })
         .map(x -> view(e, after));
   }
 
@@ -306,6 +334,36 @@ public class ConnectionService {
                 null,
                 null);
     return new ConnectionView(e.id, e.displayName, e.orgUrl, auth, e.createdAt, e.updatedAt);
+  }
+
+  private static boolean sameEndpoints(ResolvedConnection a, ResolvedConnection b) {
+    return a.orgUrl().equals(b.orgUrl())
+        && a.type() == b.type()
+        && java.util.Objects.equals(a.clientId(), b.clientId())
+        && java.util.Objects.equals(a.scopes(), b.scopes())
+        && java.util.Objects.equals(a.tokenUrl(), b.tokenUrl())
+        && java.util.Objects.equals(a.authorizeUrl(), b.authorizeUrl())
+        && java.util.Objects.equals(a.staticTokenExpiresAt(), b.staticTokenExpiresAt());
+  }
+
+  static ResolvedConnection resolved(ConnectionEntity e) {
+    AuthType type = AuthType.fromWire(e.authType).orElseThrow();
+    boolean oauth = type != AuthType.STATIC_TOKEN;
+    return new ResolvedConnection(
+        e.id,
+        e.orgUrl,
+        type,
+        e.tenantId,
+        e.clientId,
+        !oauth
+            ? List.of()
+            : scopes(e) != null ? scopes(e) : ConnectionDefaults.scopes(type, e.orgUrl),
+        !oauth ? null : e.tokenUrl != null ? e.tokenUrl : ConnectionDefaults.tokenUrl(e.tenantId),
+        type != AuthType.AUTHORIZATION_CODE
+            ? null
+            : e.authorizeUrl != null ? e.authorizeUrl : ConnectionDefaults.authorizeUrl(e.tenantId),
+        e.staticTokenExpiresAt,
+        e.updatedAt);
   }
 
   private static List<String> scopes(ConnectionEntity e) {

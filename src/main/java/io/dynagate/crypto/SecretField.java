@@ -4,7 +4,9 @@ package io.dynagate.crypto;
 public enum SecretField {
   CLIENT_SECRET("client_secret"),
   STATIC_TOKEN("static_token"),
-  REFRESH_TOKEN("refresh_token");
+  REFRESH_TOKEN("refresh_token"),
+  /** Access tokens cached in Redis (never in PostgreSQL). */
+  ACCESS_TOKEN("access_token");
 
   private final String column;
 

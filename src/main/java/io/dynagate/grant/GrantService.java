@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /** Per-connection grants (deny by default): put, list, delete. */
 @ApplicationScoped
@@ -47,6 +48,14 @@ public class GrantService {
     return requireConnection(connectionId)
         .chain(() -> grants.forConnection(connectionId))
         .map(rows -> rows.stream().map(GrantService::view).toList());
+  }
+
+  /** The grant of one principal on one connection, if any (the proxy's deny-by-default check). */
+  @WithSession
+  public Uni<Optional<GrantView>> find(String connectionId, String principal) {
+    return grants
+        .findById(new GrantEntity.Key(connectionId, principal))
+        .map(g -> Optional.ofNullable(g).map(GrantService::view));
   }
 
   @WithTransaction

@@ -1,0 +1,67 @@
+package io.dynagate.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** The gateway's own meters (contract section 6). Tags never carry tokens, keys or queries. */
+@ApplicationScoped
+public class Metrics {
+  private final MeterRegistry registry;
+
+  Metrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** {@code dynagate_proxy_requests_seconds{connection,method,status}}. */
+  public void proxyRequest(String connection, String method, int status, Duration took) {
+    Timer.builder("dynagate.proxy.requests")
+        .description("Proxied requests, from arrival to the last byte of the response")
+        .tag("connection", connection)
+        .tag("method", method)
+        .tag("status", String.valueOf(status))
+        .register(registry)
+        .record(took);
+  }
+
+  /** {@code dynagate_token_fetches_total{connection,grant,outcome}}. */
+  public void tokenFetch(String connection, String grant, String outcome) {
+    Counter.builder("dynagate.token.fetches")
+        .description("Requests to token endpoints")
+        .tag("connection", connection)
+        .tag("grant", grant)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** {@code dynagate_token_cache_total{tier,result}}. */
+  public void tokenCache(String tier, boolean hit) {
+    Counter.builder("dynagate.token.cache")
+        .description("Token cache look-ups")
+        .tag("tier", tier)
+        .tag("result", hit ? "hit" : "miss")
+        .register(registry)
+        .increment();
+  }
+
+  /** {@code dynagate_upstream_throttled_total{connection}}. */
+  public void throttled(String connection) {
+    Counter.builder("dynagate.upstream.throttled")
+        .description("Upstream 429 answers")
+        .tag("connection", connection)
+        .register(registry)
+        .increment();
+  }
+
+  /** {@code dynagate_access_denied_total{reason}}. */
+  public void denied(String reason) {
+    Counter.builder("dynagate.access.denied")
+        .description("Requests refused by the gateway's access checks")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,78 @@
+package io.dynagate.proxy;
+
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.connection.ConnectionChanged;
+import io.dynagate.connection.ConnectionService;
+import io.dynagate.connection.ResolvedConnection;
+import io.dynagate.grant.GrantService;
+import io.dynagate.grant.GrantView;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Grant and connection look-ups for the proxy, cached in process for a short TTL so a busy
+ * connection does not cost two database round trips per request. Local changes evict at once.
+ */
+@ApplicationScoped
+class AccessLookup {
+  private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final int MAX_ENTRIES = 10_000;
+
+  private record Entry<T>(T value, long expiresNanos) {}
+
+  private final GrantService grants;
+  private final ConnectionService connections;
+  private final long ttlNanos;
+  private final Map<String, Entry<Optional<GrantView>>> grantCache = new ConcurrentHashMap<>();
+  private final Map<String, Entry<Optional<ResolvedConnection>>> connectionCache =
+      new ConcurrentHashMap<>();
+
+  AccessLookup(GrantService grants, ConnectionService connections, DynagateConfig config) {
+    this.grants = grants;
+    this.connections = connections;
+    this.ttlNanos = config.proxy().registryCacheTtl().toNanos();
+  }
+
+  static boolean plausibleId(String id) {
+    return ID.matcher(id).matches();
+  }
+
+  Uni<Optional<GrantView>> grant(String connectionId, String principal) {
+    String key = connectionId + "\n" + principal;
+    return cached(grantCache, key, () -> grants.find(connectionId, principal));
+  }
+
+  Uni<Optional<ResolvedConnection>> connection(String connectionId) {
+    return cached(connectionCache, connectionId, () -> connections.resolve(connectionId));
+  }
+
+  void onConnectionChanged(@Observes ConnectionChanged change) {
+    connectionCache.remove(change.connectionId());
+    grantCache.keySet().removeIf(k -> k.startsWith(change.connectionId() + "\n"));
+  }
+
+  private <T> Uni<T> cached(
+      Map<String, Entry<T>> cache, String key, java.util.function.Supplier<Uni<T>> load) {
+    long now = System.nanoTime();
+    Entry<T> e = cache.get(key);
+    if (e != null && now - e.expiresNanos() < 0) {
+      return Uni.createFrom().item(e.value());
+    }
+    if (ttlNanos <= 0) {
+      return load.get();
+    }
+    return load.get()
+        .invoke(
+            v -> {
+              if (cache.size() >= MAX_ENTRIES) {
+                cache.clear(); // crude bound; entries live a second anyway
+              }
+              cache.put(key, new Entry<>(v, System.nanoTime() + ttlNanos));
+            });
+  }
+}

@@ -1,0 +1,200 @@
+package io.dynagate.proxy;
+
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Steps 5 and 6: sends the request to the connection's org and streams the answer back, with
+ * back-pressure both ways. Links pointing at the org are rewritten to the gateway on the fly.
+ */
+@ApplicationScoped
+class ForwardStep {
+  private final HttpClient client;
+  private final DynagateConfig.Proxy config;
+  private final ThrottleHolds holds;
+  private final String publicBaseUrl;
+
+  ForwardStep(Vertx vertx, DynagateConfig config, ThrottleHolds holds) {
+    this.config = config.proxy();
+    this.holds = holds;
+    this.publicBaseUrl = stripSlash(config.publicBaseUrl());
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setMaxPoolSize(this.config.maxConnectionsPerOrg())
+                .setConnectTimeout((int) this.config.connectTimeout().toMillis())
+                .setDecompressionSupported(true)
+                .setKeepAlive(true)
+                .setMaxWaitQueueSize(10_000));
+  }
+
+  Uni<ProxyExchange> apply(ProxyExchange x) {
+    HttpServerRequest in = x.rc.request();
+    long length = contentLength(in);
+    if (length > config.maxRequestBytes()) {
+      throw tooLarge();
+    }
+    boolean hasBody = length > 0 || in.headers().contains("Transfer-Encoding");
+    MultiMap headers = HeaderPolicy.upstreamRequestHeaders(in.headers());
+    headers.set("Authorization", "Bearer " + x.token.value().reveal());
+    if (hasBody && length > 0) {
+      headers.set("Content-Length", Long.toString(length));
+    }
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(in.method())
+            .setAbsoluteURI(upstreamUri(x))
+            .setHeaders(headers)
+            .setFollowRedirects(false)
+            .setIdleTimeout(config.upstreamTimeout().toMillis());
+    x.upstreamStartNanos = System.nanoTime();
+    Future<HttpClientResponse> response =
+        client
+            .request(options)
+            .compose(
+                request -> {
+                  x.rc.response().closeHandler(v -> request.reset());
+                  return hasBody
+                      ? request.send(new LimitedReadStream(in, config.maxRequestBytes()))
+                      : request.send();
+                });
+    return UniHelper.toUni(response)
+        .onFailure()
+        .transform(ForwardStep::problem)
+        .chain(r -> UniHelper.toUni(relay(x, r)))
+        .replaceWith(x);
+  }
+
+  private Future<Void> relay(ProxyExchange x, HttpClientResponse upstream) {
+    HttpServerResponse out = x.rc.response();
+    int status = upstream.statusCode();
+    x.status = status;
+    if (status == 429) {
+      holds.hold(x.connectionId, upstream.getHeader("Retry-After"));
+    }
+    LinkRewriter links =
+        new LinkRewriter(x.connection.orgUrl(), publicBaseUrl + "/proxy/" + x.connectionId);
+    MultiMap headers = HeaderPolicy.downstreamResponseHeaders(upstream.headers());
+    for (String name : new String[] {"Location", "OData-EntityId"}) {
+      String value = headers.get(name);
+      if (value != null) {
+        headers.set(name, links.rewriteHeader(value));
+      }
+    }
+    out.setStatusCode(status);
+    out.setStatusMessage(upstream.statusMessage());
+    out.headers().addAll(headers);
+    if (x.method.equals(HttpMethod.HEAD.name()) || status == 204 || status == 304) {
+      return upstream.end().compose(v -> out.end());
+    }
+    out.setChunked(true);
+    if (!rewritable(upstream.getHeader("Content-Type"))) {
+      return upstream.pipeTo(out);
+    }
+    Promise<Void> done = Promise.promise();
+    upstream.handler(
+        chunk -> {
+          Buffer rewritten = links.rewrite(chunk);
+          if (rewritten.length() > 0) {
+            out.write(rewritten);
+          }
+          if (out.writeQueueFull()) {
+            upstream.pause();
+            out.drainHandler(v -> upstream.resume());
+          }
+        });
+    upstream.exceptionHandler(
+        e -> {
+          out.reset();
+          done.tryFail(e);
+        });
+    upstream.endHandler(v -> out.end(links.finish()).onComplete(done));
+    return done.future();
+  }
+
+  private String upstreamUri(ProxyExchange x) {
+    String query = x.path.rawQuery();
+    return x.connection.orgUrl() + "/" + x.path.path() + (query == null ? "" : "?" + query);
+  }
+
+  private static boolean rewritable(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String ct = contentType.toLowerCase(Locale.ROOT);
+    return ct.startsWith("application/json") || ct.startsWith("multipart/mixed");
+  }
+
+  private static long contentLength(HttpServerRequest in) {
+    String value = in.getHeader("Content-Length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(value.trim());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw GatewayProblem.of(ProblemCode.BAD_REQUEST, "Content-Length is not a number.");
+    }
+  }
+
+  static Throwable problem(Throwable e) {
+    if (e instanceof GatewayProblem) {
+      return e;
+    }
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof PayloadTooLarge) {
+        return tooLarge();
+      }
+      if (c instanceof TimeoutException) {
+        return GatewayProblem.of(
+            ProblemCode.UPSTREAM_TIMEOUT, "Dataverse did not answer in time.");
+      }
+      if (c instanceof ConnectException
+          || c instanceof UnknownHostException
+          || c instanceof NoRouteToHostException) {
+        break;
+      }
+    }
+    return GatewayProblem.of(ProblemCode.UPSTREAM_UNREACHABLE, "Dataverse could not be reached.");
+  }
+
+  private static GatewayProblem tooLarge() {
+    return GatewayProblem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is over the limit.");
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @PreDestroy
+  void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,38 @@
+package io.dynagate.proxy;
+
+import io.dynagate.connection.ResolvedConnection;
+import io.dynagate.grant.GrantView;
+import io.dynagate.token.AccessToken;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One proxied request as it moves through the steps. Each step fills in what it learned; the
+ * handler reads it for the access log and the metrics.
+ */
+final class ProxyExchange {
+  final RoutingContext rc;
+  final long startNanos = System.nanoTime();
+  final String requestId;
+  final String method;
+
+  String principal = "-";
+  String connectionId = "-";
+  ProxyPath path;
+  GrantView grant;
+  ResolvedConnection connection;
+  AccessToken token;
+  String decision = "-";
+  long tokenNanos;
+  long upstreamStartNanos;
+  int status;
+
+  ProxyExchange(RoutingContext rc, String requestId) {
+    this.rc = rc;
+    this.requestId = requestId;
+    this.method = rc.request().method().name();
+  }
+
+  String entitySet() {
+    return path == null || path.entitySet() == null ? "-" : path.entitySet();
+  }
+}

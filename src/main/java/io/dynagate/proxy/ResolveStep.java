@@ -1,0 +1,55 @@
+package io.dynagate.proxy;
+
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.problem.GatewayProblem;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Step 2: which connection and which path. The path is checked before any store is asked; a
+ * caller without a grant gets exactly the answer an unknown connection gets.
+ */
+@ApplicationScoped
+class ResolveStep {
+  static final String PREFIX = "/proxy/";
+
+  private final PathPolicy paths;
+  private final AccessLookup lookup;
+
+  ResolveStep(DynagateConfig config, AccessLookup lookup) {
+    this.paths = new PathPolicy(config.proxy().allowedPrefixes());
+    this.lookup = lookup;
+  }
+
+  Uni<ProxyExchange> apply(ProxyExchange x) {
+    String uri = x.rc.request().uri();
+    String rest = uri.startsWith(PREFIX) ? uri.substring(PREFIX.length()) : "";
+    int slash = rest.indexOf('/');
+    String connectionId = slash < 0 ? rest : rest.substring(0, slash);
+    int query = connectionId.indexOf('?');
+    if (query >= 0) {
+      connectionId = connectionId.substring(0, query);
+    }
+    if (!AccessLookup.plausibleId(connectionId)) {
+      return Uni.createFrom().failure(GatewayProblem.connectionNotFound());
+    }
+    x.connectionId = connectionId;
+    x.path = paths.check(slash < 0 ? "" : rest.substring(slash + 1));
+    return lookup
+        .grant(connectionId, x.principal)
+        .chain(
+            grant -> {
+              if (grant.isEmpty()) {
+                x.decision = "denied:no_grant";
+                return Uni.createFrom().failure(GatewayProblem.connectionNotFound());
+              }
+              x.grant = grant.get();
+              return lookup.connection(x.connectionId);
+            })
+        .map(
+            connection -> {
+              x.connection = connection.orElseThrow(GatewayProblem::connectionNotFound);
+              return x;
+            });
+  }
+}

@@ -1,0 +1,54 @@
+package io.dynagate.token;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * The fleet-wide per-connection token lock: {@code SET NX PX} with a random owner, released by a
+ * compare-and-delete script so a holder whose lease lapsed never deletes a successor's lock.
+ */
+@ApplicationScoped
+public class TokenLock {
+  private static final String RELEASE =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) "
+          + "else return 0 end";
+
+  private final ReactiveRedisDataSource redis;
+
+  TokenLock(ReactiveRedisDataSource redis) {
+    this.redis = redis;
+  }
+
+  static String key(String connectionId) {
+    return "dynagate:lock:token:" + connectionId;
+  }
+
+  /** A new random owner value. */
+  public static String newOwner() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** True when this owner now holds the lock for {@code lease}. */
+  public Uni<Boolean> tryAcquire(String connectionId, String owner, Duration lease) {
+    return redis
+        .execute("SET", key(connectionId), owner, "NX", "PX", String.valueOf(lease.toMillis()))
+        .map(response -> response != null && "OK".equals(response.toString()));
+  }
+
+  /** Releases the lock if (and only if) this owner still holds it. */
+  public Uni<Void> release(String connectionId, String owner) {
+    return redis
+        .execute("EVAL", RELEASE, "1", key(connectionId), owner)
+        .onFailure()
+        .recoverWithNull()
+        .replaceWithVoid();
+  }
+
+  /** Whether anyone holds the lock. */
+  public Uni<Boolean> held(String connectionId) {
+    return redis.key().exists(key(connectionId));
+  }
+}

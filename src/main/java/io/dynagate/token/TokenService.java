@@ -1,0 +1,231 @@
+package io.dynagate.token;
+
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.connection.ConnectionChanged;
+import io.dynagate.connection.ConnectionService;
+import io.dynagate.connection.ResolvedConnection;
+import io.dynagate.crypto.DecryptionFailedException;
+import io.dynagate.crypto.Secret;
+import io.dynagate.crypto.SecretField;
+import io.dynagate.fleet.FleetEvents;
+import io.dynagate.observability.Metrics;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Hands out a connection's access token: process memory, then Redis, then the token endpoint.
+ * Within a process there is one fetch in flight per connection (a memoized {@code Uni}, removed
+ * when it ends and bounded by a timeout); across replicas the fetch runs under {@link TokenLock}
+ * and the others wait for the winner's token in Redis instead of calling the IdP.
+ */
+@ApplicationScoped
+public class TokenService {
+  private static final Logger LOG = Logger.getLogger(TokenService.class);
+  private static final Duration POLL = Duration.ofMillis(50);
+  static final String DROP_EVENT = "token-drop";
+
+  private final TokenCache cache;
+  private final TokenLock lock;
+  private final TokenStatusStore status;
+  private final TokenEndpointClient endpoint;
+  private final ConnectionService connections;
+  private final Metrics metrics;
+  private final FleetEvents fleet;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final DynagateConfig.Token config;
+  private final Map<String, Uni<AccessToken>> inflight = new ConcurrentHashMap<>();
+
+  TokenService(
+      TokenCache cache,
+      TokenLock lock,
+      TokenStatusStore status,
+      TokenEndpointClient endpoint,
+      ConnectionService connections,
+      Metrics metrics,
+      FleetEvents fleet,
+      Vertx vertx,
+      Clock clock,
+      DynagateConfig config) {
+    this.cache = cache;
+    this.lock = lock;
+    this.status = status;
+    this.endpoint = endpoint;
+    this.connections = connections;
+    this.metrics = metrics;
+    this.fleet = fleet;
+    this.vertx = vertx;
+    this.clock = clock;
+    this.config = config.token();
+    fleet.on(DROP_EVENT, cache::dropLocal);
+  }
+
+  /** A usable token for the connection, or a {@link GatewayProblem} saying why there is none. */
+  public Uni<AccessToken> token(ResolvedConnection c) {
+    Instant now = clock.instant();
+    return switch (c.type()) {
+      case STATIC_TOKEN -> staticToken(c, now);
+      case AUTHORIZATION_CODE -> Uni.createFrom().failure(authorizationRequired());
+      case CLIENT_CREDENTIALS -> {
+        Optional<AccessToken> local = cache.local(c.id(), now, config.minRemaining());
+        yield local.isPresent() ? Uni.createFrom().item(local.get()) : singleFlight(c);
+      }
+    };
+  }
+
+  /** Forgets every cached token of the connection, on every replica. */
+  public Uni<Void> forget(String connectionId) {
+    return cache
+        .drop(connectionId)
+        .chain(() -> status.clear(connectionId))
+        .chain(() -> fleet.publish(DROP_EVENT, connectionId));
+  }
+
+  void onConnectionChanged(@Observes ConnectionChanged change) {
+    forget(change.connectionId())
+        .subscribe()
+        .with(x -> {}, e -> LOG.warnf("token cache not cleared: %s", e.getClass().getSimpleName()));
+  }
+
+  private Uni<AccessToken> singleFlight(ResolvedConnection c) {
+    Instant deadline = clock.instant().plus(config.waitLimit());
+    Uni<AccessToken>[] holder = newHolder();
+    Uni<AccessToken> flight =
+        inflight.computeIfAbsent(
+            c.id(),
+            id ->
+                holder[0] =
+                    obtain(c, deadline)
+                        .ifNoItem()
+                        .after(config.waitLimit())
+                        .failWith(this::unavailable)
+                        .onTermination()
+                        .invoke(() -> inflight.remove(id, holder[0]))
+                        .memoize()
+                        .indefinitely());
+    return flight;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Uni<AccessToken>[] newHolder() {
+    return new Uni[1];
+  }
+
+  private Uni<AccessToken> obtain(ResolvedConnection c, Instant deadline) {
+    return cache
+        .shared(c.id(), clock.instant(), config.minRemaining())
+        .chain(
+            found -> found.isPresent() ? Uni.createFrom().item(found.get()) : locked(c, deadline));
+  }
+
+  /** Takes the fleet lock and fetches, or waits for the replica that holds it. */
+  private Uni<AccessToken> locked(ResolvedConnection c, Instant deadline) {
+    String owner = TokenLock.newOwner();
+    return lock.tryAcquire(c.id(), owner, config.lockLease())
+        .chain(
+            acquired -> {
+              if (!acquired) {
+                return waitForPeer(c, deadline);
+              }
+              // a peer may have stored a token between our miss and our lock
+              return cache
+                  .shared(c.id(), clock.instant(), config.minRemaining())
+                  .chain(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : fetch(c))
+                  .eventually(() -> lock.release(c.id(), owner));
+            });
+  }
+
+  private Uni<AccessToken> waitForPeer(ResolvedConnection c, Instant deadline) {
+    return delay(POLL)
+        .chain(() -> cache.shared(c.id(), clock.instant(), config.minRemaining()))
+        .chain(
+            found -> {
+              if (found.isPresent()) {
+                return Uni.createFrom().item(found.get());
+              }
+              if (clock.instant().isAfter(deadline)) {
+                return Uni.createFrom().failure(unavailable());
+              }
+              // the holder finished without a token, or died: take over once its lease lapses
+              return lock.held(c.id())
+                  .chain(held -> held ? waitForPeer(c, deadline) : locked(c, deadline));
+            });
+  }
+
+  private Uni<AccessToken> fetch(ResolvedConnection c) {
+    return connections
+        .secret(c.id(), SecretField.CLIENT_SECRET)
+        .chain(
+            secret ->
+                secret.isPresent()
+                    ? endpoint.clientCredentials(c, secret.get())
+                    : Uni.createFrom()
+                        .failure(
+                            new IdpError("no_client_secret", "No client secret stored.", false)))
+        .call(t -> cache.put(c.id(), t, clock.instant()))
+        .call(t -> status.success(c.id(), clock.instant(), t.expiresAt()))
+        .invoke(t -> metrics.tokenFetch(c.id(), c.type().wire(), "success"))
+        .onFailure(IdpError.class)
+        .call(e -> recordFailure(c, (IdpError) e))
+        .onFailure(DecryptionFailedException.class)
+        .invoke(e -> LOG.errorf("stored client secret of %s does not decrypt", c.id()))
+        .onFailure(e -> !(e instanceof GatewayProblem))
+        .transform(e -> unavailable());
+  }
+
+  private Uni<Void> recordFailure(ResolvedConnection c, IdpError e) {
+    metrics.tokenFetch(c.id(), c.type().wire(), e.isTransient() ? "unavailable" : "refused");
+    LOG.warnf("token request for %s failed: %s", c.id(), e.error());
+    return status.failure(c.id(), e);
+  }
+
+  private Uni<AccessToken> staticToken(ResolvedConnection c, Instant now) {
+    Instant expiresAt = c.staticTokenExpiresAt();
+    if (expiresAt != null && !now.isBefore(expiresAt)) {
+      return Uni.createFrom().failure(authorizationRequired());
+    }
+    Optional<AccessToken> local = cache.local(c.id(), now, Duration.ZERO);
+    if (local.isPresent()) {
+      return Uni.createFrom().item(local.get());
+    }
+    return connections
+        .secret(c.id(), SecretField.STATIC_TOKEN)
+        .map(
+            value -> {
+              Secret token = value.orElseThrow(TokenService::authorizationRequired);
+              Instant until = expiresAt != null ? expiresAt : Instant.MAX;
+              AccessToken t = new AccessToken(token, until, until);
+              cache.putLocal(c.id(), t);
+              return t;
+            });
+  }
+
+  private Uni<Void> delay(Duration d) {
+    return Uni.createFrom()
+        .emitter(e -> vertx.setTimer(Math.max(1, d.toMillis()), id -> e.complete(null)));
+  }
+
+  private GatewayProblem unavailable() {
+    return GatewayProblem.retryAfter(
+        ProblemCode.TOKEN_UNAVAILABLE,
+        "No access token could be obtained for this connection; retry later.",
+        Math.max(1, config.retryAfter().toSeconds()));
+  }
+
+  static GatewayProblem authorizationRequired() {
+    return GatewayProblem.of(
+        ProblemCode.AUTHORIZATION_REQUIRED,
+        "The connection needs a new consent or token before it can be used.");
+  }
+}

@@ -1,0 +1,80 @@
+package io.dynagate.token;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What the status endpoint shows about tokens, shared by all replicas in the Redis hash {@code
+ * dynagate:status:{id}}: last refresh, expiry of the current token, the IdP's last error. Never a
+ * token.
+ */
+@ApplicationScoped
+public class TokenStatusStore {
+  private final ReactiveHashCommands<String, String, String> hashes;
+  private final ReactiveRedisDataSource redis;
+
+  TokenStatusStore(ReactiveRedisDataSource redis) {
+    this.redis = redis;
+    this.hashes = redis.hash(String.class);
+  }
+
+  static String key(String connectionId) {
+    return "dynagate:status:" + connectionId;
+  }
+
+  /** Snapshot of a connection's token status. */
+  public record Snapshot(
+      Instant lastRefreshAt, Instant tokenExpiresAt, String error, String description) {}
+
+  public Uni<Void> success(String connectionId, Instant at, Instant expiresAt) {
+    return redis
+        .key()
+        .del(key(connectionId))
+        .chain(
+            () ->
+                hashes.hset(
+                    key(connectionId),
+                    Map.of("lastRefreshAt", at.toString(), "tokenExpiresAt", expiresAt.toString())))
+        .replaceWithVoid()
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  public Uni<Void> failure(String connectionId, IdpError error) {
+    return hashes
+        .hset(
+            key(connectionId),
+            Map.of(
+                "error",
+                error.error(),
+                "description",
+                error.description() == null ? "" : error.description()))
+        .replaceWithVoid()
+        .onFailure()
+        .recoverWithNull();
+  }
+
+  public Uni<Void> clear(String connectionId) {
+    return redis.key().del(key(connectionId)).replaceWithVoid();
+  }
+
+  public Uni<Snapshot> get(String connectionId) {
+    return hashes
+        .hgetall(key(connectionId))
+        .map(
+            m ->
+                new Snapshot(
+                    instant(m.get("lastRefreshAt")),
+                    instant(m.get("tokenExpiresAt")),
+                    m.get("error"),
+                    m.get("description")));
+  }
+
+  private static Instant instant(String s) {
+    return s == null ? null : Instant.parse(s);
+  }
+}
