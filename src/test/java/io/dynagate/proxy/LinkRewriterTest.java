@@ -1,0 +1,325 @@
+package io.dynagate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LinkRewriterTest {
+  private static final String ORG = "https://contoso.crm4.dynamics.com";
+  private static final String GW = "https://gw.example.com/proxy/contoso";
+  private static final String API = "/api/data/v9.2/";
+
+  /** Body before and after rewriting, named after what it shows. */
+  static Stream<Arguments> bodies() {
+    String skip =
+        "accounts?$select=name&$skiptoken=%3Ccookie%20pagenumber=%222%22%20"
+            + "pagingcookie=%22%253ccookie%2520page%253d%25221%2522%253e%22%20/%3E";
+    String page =
+        """
+        {"@odata.context":"%1$s/api/data/v9.2/$metadata#accounts(name)","value":[\
+        {"@odata.etag":"W/\\"1234\\"","name":"Contoso %1$s/api/data/v9.2/x",\
+        "accountid":"00000000-0000-0000-0000-000000000001"},\
+        {"@odata.etag":"W/\\"1235\\"","name":"Fabrikam","accountid":"00000000-0000-0000-0000-000000000002"}],\
+        "@odata.nextLink":"%2$s%3$s"}""";
+    String delta =
+        """
+        {"@odata.context":"%s/api/data/v9.2/$metadata#accounts(name)/$delta",
+          "value":[{"@odata.id":"%1$s/api/data/v9.2/accounts(1)","name":"A"}],
+          "@odata.deltaLink" :\t"%s/api/data/v9.2/accounts?$deltatoken=919042%%2108%%2f22%%2f2017"
+        }""";
+    String batch =
+        """
+        --batchresponse_1\r
+        Content-Type: application/http\r
+        Content-Transfer-Encoding: binary\r
+        \r
+        HTTP/1.1 200 OK\r
+        Content-Type: application/json; odata.metadata=minimal\r
+        OData-Version: 4.0\r
+        \r
+        {"@odata.context":"%1$s/api/data/v9.2/$metadata#contacts","value":[],\
+        "@odata.nextLink":"%2$s/api/data/v9.2/contacts?$skiptoken=2"}\r
+        --batchresponse_1\r
+        Content-Type: application/http\r
+        \r
+        HTTP/1.1 204 No Content\r
+        OData-EntityId: %1$s/api/data/v9.2/contacts(1)\r
+        \r
+        \r
+        --batchresponse_1--\r
+        """;
+    String customerData =
+        """
+        {"value":[{"websiteurl":"%1$s/","description":"\\"@odata.nextLink\\":\\"%1$s/api/\\"",\
+        "@odata.id":"%1$s/api/data/v9.2/accounts(1)","notes":"%1$s/api/data/v9.2/accounts?$top=1",\
+        "@odata.editLink":"%1$s/api/data/v9.2/accounts(1)"}],\
+        "@odata.nextLink":"%1$s.evil.example/api/data/v9.2/accounts?$skiptoken=1",\
+        "@odata.nextLinks":"%1$s/api/x","@odata.nextlink":"%1$s/api/x",\
+        "odata.nextLink":"%1$s/api/x","@odata.nextLink":"https://other.crm.dynamics.com/api/x",\
+        "@odata.deltaLink":"http://contoso.crm4.dynamics.com/api/x",\
+        "@odata.nextLink":"%1$s","@odata.nextLink":"%1$s?x","@odata.nextLink":null,\
+        "@odata.nextLink": ["%1$s/api/x"]}""";
+    return Stream.of(
+        Arguments.of(
+            "realistic page with nextLink",
+            page.formatted(ORG, ORG + API, skip),
+            page.formatted(ORG, GW + API, skip)),
+        Arguments.of(
+            "deltaLink with whitespace and upper-case host",
+            delta.formatted(ORG, "https://CONTOSO.crm4.Dynamics.com"),
+            delta.formatted(ORG, GW)),
+        Arguments.of(
+            "body without links",
+            "{\"@odata.context\":\"" + ORG + "/api/data/v9.2/$metadata#accounts\",\"value\":[]}",
+            "{\"@odata.context\":\"" + ORG + "/api/data/v9.2/$metadata#accounts\",\"value\":[]}"),
+        Arguments.of(
+            "multipart batch response with a nextLink",
+            batch.formatted(ORG, ORG),
+            batch.formatted(ORG, GW)),
+        Arguments.of(
+            "org URL in customer data and look-alike annotations stay",
+            customerData.formatted(ORG),
+            customerData.formatted(ORG)),
+        Arguments.of(
+            "JSON-escaped slashes",
+            "{\"@odata.nextLink\":\"https:\\/\\/contoso.crm4.dynamics.com\\/api\\/data?$top=1\"}",
+            "{\"@odata.nextLink\":\"https:\\/\\/gw.example.com\\/proxy\\/contoso\\/api\\/data?$top=1\"}"),
+        Arguments.of(
+            "navigation property nextLink of an expanded collection",
+            "{\"Account_Tasks@odata.nextLink\":\"" + ORG + API + "accounts(1)/Account_Tasks\"}",
+            "{\"Account_Tasks@odata.nextLink\":\"" + GW + API + "accounts(1)/Account_Tasks\"}"),
+        Arguments.of(
+            "several links, adjacent and repeated",
+            "[{\"@odata.nextLink\":\""
+                + ORG
+                + "/a\"},{\"@odata.deltaLink\":\""
+                + ORG
+                + "/b\"},"
+                + "{\"@@odata.nextLink\":\""
+                + ORG
+                + "/c\"}]",
+            "[{\"@odata.nextLink\":\""
+                + GW
+                + "/a\"},{\"@odata.deltaLink\":\""
+                + GW
+                + "/b\"},"
+                + "{\"@@odata.nextLink\":\""
+                + GW
+                + "/c\"}]"),
+        Arguments.of(
+            "link cut off by the end of the body",
+            "{\"@odata.nextLink\":\"https:\\/\\/contoso.crm4.dynamics.co",
+            "{\"@odata.nextLink\":\"https:\\/\\/contoso.crm4.dynamics.co"),
+        Arguments.of(
+            "origin followed by a backslash that is not an escaped slash",
+            "{\"@odata.nextLink\":\"" + ORG + "\\u002fapi\"}",
+            "{\"@odata.nextLink\":\"" + ORG + "\\u002fapi\"}"),
+        Arguments.of(
+            "UTF-8 around and inside links",
+            "{\"name\":\"Zoë 日本語 😀\",\"@odata.nextLink\":\""
+                + ORG
+                + "/api/data/v9.2/accounts?$filter=name%20eq%20'é'&x=ü😀\",\"z\":\"€\"}",
+            "{\"name\":\"Zoë 日本語 😀\",\"@odata.nextLink\":\""
+                + GW
+                + "/api/data/v9.2/accounts?$filter=name%20eq%20'é'&x=ü😀\",\"z\":\"€\"}"),
+        Arguments.of("empty body", "", ""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodies")
+  void wholeBodyRewritesOnlyNextAndDeltaLinksToTheOrg(
+      String behaviour, String body, String expected) {
+    assertEquals(expected, utf8(rewriteInChunks(bytes(body))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodies")
+  void splittingAtAnySinglePositionGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    byte[] want = bytes(expected);
+    for (int cut = 0; cut <= in.length; cut++) {
+      assertArrayEquals(want, rewriteInChunks(in, cut), "split at byte " + cut);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodies")
+  void splittingAtRandomPositionsGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    byte[] want = bytes(expected);
+    Random random = new Random(42);
+    for (int i = 0; i < 200; i++) {
+      int[] cuts = new int[1 + random.nextInt(Math.min(20, in.length + 1))];
+      for (int c = 0; c < cuts.length; c++) {
+        cuts[c] = random.nextInt(in.length + 1); // repeated cuts give empty chunks
+      }
+      Arrays.sort(cuts);
+      assertArrayEquals(want, rewriteInChunks(in, cuts), "cuts " + Arrays.toString(cuts));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bodies")
+  void feedingOneByteAtATimeGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    int[] cuts = new int[in.length];
+    Arrays.setAll(cuts, i -> i);
+    assertArrayEquals(bytes(expected), rewriteInChunks(in, cuts));
+  }
+
+  @Test
+  void multiByteCharactersSplitAcrossChunksStayIntact() {
+    String body = "{\"name\":\"😀€é日\",\"@odata.nextLink\":\"" + ORG + "/x?q=😀\"}";
+    String expected = "{\"name\":\"😀€é日\",\"@odata.nextLink\":\"" + GW + "/x?q=😀\"}";
+    byte[] in = bytes(body);
+    for (int cut = 0; cut <= in.length; cut++) {
+      for (int cut2 = cut; cut2 <= in.length; cut2 += 3) {
+        byte[] out = rewriteInChunks(in, cut, cut2);
+        assertEquals(expected, utf8(out), "cuts " + cut + "," + cut2);
+      }
+    }
+  }
+
+  @Test
+  void holdsBackAtMostAboutTheOriginLength() {
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    assertTrue(rewriter.maxHeldBytes() <= "https:\\/\\/contoso.crm4.dynamics.com\\".length());
+
+    String partial = "{\"@odata.nextLink\":\"https:\\/\\/contoso.crm4.dynamics.com\\";
+    Buffer out = rewriter.rewrite(Buffer.buffer(partial));
+    assertEquals(partial.length() - rewriter.heldBytes(), out.length());
+    assertTrue(rewriter.heldBytes() <= rewriter.maxHeldBytes());
+    assertEquals(partial, out.toString() + rewriter.finish().toString());
+  }
+
+  @Test
+  void aLargeBodyWithoutLinksIsEmittedAtOnce() {
+    StringBuilder body = new StringBuilder("{\"value\":[");
+    for (int i = 0; i < 20_000; i++) {
+      body.append("{\"@odata.id\":\"").append(ORG).append("/api/data/v9.2/accounts(").append(i);
+      body.append(")\",\"name\":\"n").append(i).append("\"},");
+    }
+    body.append("{}]}");
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    Buffer chunk = Buffer.buffer(body.toString());
+    assertEquals(chunk, rewriter.rewrite(chunk));
+    assertEquals(0, rewriter.heldBytes());
+    assertEquals(0, rewriter.finish().length());
+  }
+
+  @Test
+  void rewritingAfterFinishIsAnError() {
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    rewriter.finish();
+    assertThrows(IllegalStateException.class, () -> rewriter.rewrite(Buffer.buffer("x")));
+    assertThrows(IllegalStateException.class, rewriter::finish);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "NULL",
+      textBlock =
+          """
+          https://contoso.crm4.dynamics.com/api/data/v9.2/accounts(1) | https://gw.example.com/proxy/contoso/api/data/v9.2/accounts(1)
+          HTTPS://Contoso.CRM4.dynamics.com/api/data/v9.2/accounts(1) | https://gw.example.com/proxy/contoso/api/data/v9.2/accounts(1)
+          https://contoso.crm4.dynamics.com/                          | https://gw.example.com/proxy/contoso/
+          https://contoso.crm4.dynamics.com                           | https://contoso.crm4.dynamics.com
+          https://contoso.crm4.dynamics.com.evil.example/api          | https://contoso.crm4.dynamics.com.evil.example/api
+          https://contoso.crm4.dynamics.com:443/api                   | https://contoso.crm4.dynamics.com:443/api
+          http://contoso.crm4.dynamics.com/api                        | http://contoso.crm4.dynamics.com/api
+          https://other.crm4.dynamics.com/api                         | https://other.crm4.dynamics.com/api
+          /api/data/v9.2/accounts(1)                                  | /api/data/v9.2/accounts(1)
+          ''                                                          | ''
+          NULL                                                        | NULL
+          """)
+  void headerValuesPointingAtTheOrgAreRewritten(String value, String expected) {
+    assertEquals(expected, new LinkRewriter(ORG, GW).rewriteHeader(value));
+  }
+
+  @Test
+  void trailingSlashesOfTheConfiguredUrlsAreTolerated() {
+    LinkRewriter rewriter = new LinkRewriter(ORG + "/", GW + "/");
+    assertEquals(GW + "/api", rewriter.rewriteHeader(ORG + "/api"));
+    String body = "{\"@odata.nextLink\":\"" + ORG + "/api\"}";
+    assertEquals(
+        "{\"@odata.nextLink\":\"" + GW + "/api\"}",
+        rewriter.rewrite(Buffer.buffer(body)).toString() + rewriter.finish());
+  }
+
+  @Test
+  void anOrgWithAPortIsMatchedWithItsPort() {
+    LinkRewriter rewriter = new LinkRewriter("http://localhost:8081", "http://localhost:8080/p/c");
+    String body = "{\"@odata.nextLink\":\"http://localhost:8081/api/data/v9.2/accounts\"}";
+    assertEquals(
+        "{\"@odata.nextLink\":\"http://localhost:8080/p/c/api/data/v9.2/accounts\"}",
+        rewriter.rewrite(Buffer.buffer(body)).toString() + rewriter.finish());
+    assertEquals("http://localhost:8082/x", rewriter.rewriteHeader("http://localhost:8082/x"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "contoso.crm4.dynamics.com",
+        "ftp://contoso.crm4.dynamics.com",
+        "https://contoso.crm4.dynamics.com/api",
+        "https://user@contoso.crm4.dynamics.com",
+        "https://contoso\".example",
+        "https://"
+      })
+  void aNonOriginOrgUrlIsRefused(String orgUrl) {
+    assertThrows(IllegalArgumentException.class, () -> new LinkRewriter(orgUrl, GW));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "gw.example.com/proxy/c",
+        "https://gw.example.com/proxy/\"c",
+        "https://gw.example.com/proxy\\c",
+        "https://gw.example.com/proxy/c?x=1",
+        "https://gw.example.com/proxy c"
+      })
+  void aGatewayPrefixThatWouldBreakJsonIsRefused(String prefix) {
+    assertThrows(IllegalArgumentException.class, () -> new LinkRewriter(ORG, prefix));
+  }
+
+  /** Feeds {@code in} cut at the given ascending positions, then finishes. */
+  private static byte[] rewriteInChunks(byte[] in, int... cuts) {
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    Buffer out = Buffer.buffer();
+    int from = 0;
+    for (int cut : cuts) {
+      out.appendBuffer(rewriter.rewrite(Buffer.buffer(Arrays.copyOfRange(in, from, cut))));
+      assertTrue(rewriter.heldBytes() <= rewriter.maxHeldBytes());
+      from = cut;
+    }
+    out.appendBuffer(rewriter.rewrite(Buffer.buffer(Arrays.copyOfRange(in, from, in.length))));
+    out.appendBuffer(rewriter.finish());
+    return out.getBytes();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
