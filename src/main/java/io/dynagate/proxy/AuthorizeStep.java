@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /**
- * Step 3: may this grant do this (method, entity set, impersonation, batch)? Also answers 429
- * while the connection is held after an upstream 429.
+ * Step 3: may this grant do this (method, entity set, impersonation, batch)? Also answers 429 while
+ * the connection is held after an upstream 429.
  */
 @ApplicationScoped
 class AuthorizeStep {

@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -173,8 +172,7 @@ class ForwardStep {
         return tooLarge();
       }
       if (c instanceof TimeoutException) {
-        return GatewayProblem.of(
-            ProblemCode.UPSTREAM_TIMEOUT, "Dataverse did not answer in time.");
+        return GatewayProblem.of(ProblemCode.UPSTREAM_TIMEOUT, "Dataverse did not answer in time.");
       }
       if (c instanceof ConnectException
           || c instanceof UnknownHostException

@@ -6,8 +6,7 @@ import io.vertx.core.streams.ReadStream;
 
 /**
  * Passes a request body through unchanged (with back-pressure) and fails with {@link
- * PayloadTooLarge} once more than {@code limit} bytes arrived, for bodies without a
- * Content-Length.
+ * PayloadTooLarge} once more than {@code limit} bytes arrived, for bodies without a Content-Length.
  */
 final class LimitedReadStream implements ReadStream<Buffer> {
   private final ReadStream<Buffer> source;

@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code ANY /proxy/{connectionId}/{path}}: runs the steps in order — authenticate, resolve,
- * authorize, token, forward — and writes one access-log line and one timer sample per request.
- * Any step may end the request with a problem before anything is sent upstream.
+ * authorize, token, forward — and writes one access-log line and one timer sample per request. Any
+ * step may end the request with a problem before anything is sent upstream.
  */
 @ApplicationScoped
 public class ProxyHandler {

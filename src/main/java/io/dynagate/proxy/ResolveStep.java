@@ -6,8 +6,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Step 2: which connection and which path. The path is checked before any store is asked; a
- * caller without a grant gets exactly the answer an unknown connection gets.
+ * Step 2: which connection and which path. The path is checked before any store is asked; a caller
+ * without a grant gets exactly the answer an unknown connection gets.
  */
 @ApplicationScoped
 class ResolveStep {
@@ -21,8 +21,21 @@ class ResolveStep {
     this.lookup = lookup;
   }
 
+  /**
+   * The request target in origin form: an absolute-form target ({@code GET http://host/proxy/…})
+   * loses its scheme and authority, so the upstream host can only come from the connection.
+   */
+  static String originForm(String uri) {
+    int scheme = uri.indexOf("://");
+    if (uri.startsWith("/") || scheme < 0) {
+      return uri;
+    }
+    int path = uri.indexOf('/', scheme + 3);
+    return path < 0 ? "/" : uri.substring(path);
+  }
+
   Uni<ProxyExchange> apply(ProxyExchange x) {
-    String uri = x.rc.request().uri();
+    String uri = originForm(x.rc.request().uri());
     String rest = uri.startsWith(PREFIX) ? uri.substring(PREFIX.length()) : "";
     int slash = rest.indexOf('/');
     String connectionId = slash < 0 ? rest : rest.substring(0, slash);

@@ -6,13 +6,11 @@ import static io.dynagate.support.Admin.createKey;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxLifecycle;
@@ -115,7 +113,8 @@ class ProxyPathTest {
     assertTrue(auth.startsWith("Bearer "), "the upstream got a bearer token");
     assertFalse(auth.contains(callerKey));
     for (String dropped :
-        List.of("x-api-key", "cookie", "x-forwarded-for", "x-forwarded-host", "forwarded", "x-hop")) {
+        List.of(
+            "x-api-key", "cookie", "x-forwarded-for", "x-forwarded-host", "forwarded", "x-hop")) {
       assertFalse(headers.containsKey(dropped), dropped + " must not reach Dataverse");
     }
     assertEquals(List.of("odata.include-annotations=\"*\""), headers.get("prefer"));
@@ -149,7 +148,9 @@ class ProxyPathTest {
     for (int i = 0; i < 50; i++) {
       calls.add(
           client.sendAsync(
-              HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + proxy("accounts?$top=1")))
+              HttpRequest.newBuilder(
+                      URI.create(
+                          RestAssured.baseURI + ":" + RestAssured.port + proxy("accounts?$top=1")))
                   .header("X-Api-Key", callerKey)
                   .build(),
               HttpResponse.BodyHandlers.ofString()));
@@ -166,10 +167,26 @@ class ProxyPathTest {
     grant("reader-" + id, Map.of("access", "read"));
     as(reader).get(proxy("accounts?$top=1")).then().statusCode(200);
     int before = sandbox.dataRequests();
-    as(reader).body("{\"name\":\"x\"}").post(proxy("accounts")).then().statusCode(403).header("X-Dynagate-Error", "forbidden");
-    as(reader).body("{\"name\":\"x\"}").patch(proxy("accounts(00000000-0000-0000-0000-000000000001)")).then().statusCode(403);
-    as(reader).body("{\"name\":\"x\"}").put(proxy("accounts(00000000-0000-0000-0000-000000000001)/name")).then().statusCode(403);
-    as(reader).delete(proxy("accounts(00000000-0000-0000-0000-000000000001)")).then().statusCode(403);
+    as(reader)
+        .body("{\"name\":\"x\"}")
+        .post(proxy("accounts"))
+        .then()
+        .statusCode(403)
+        .header("X-Dynagate-Error", "forbidden");
+    as(reader)
+        .body("{\"name\":\"x\"}")
+        .patch(proxy("accounts(00000000-0000-0000-0000-000000000001)"))
+        .then()
+        .statusCode(403);
+    as(reader)
+        .body("{\"name\":\"x\"}")
+        .put(proxy("accounts(00000000-0000-0000-0000-000000000001)/name"))
+        .then()
+        .statusCode(403);
+    as(reader)
+        .delete(proxy("accounts(00000000-0000-0000-0000-000000000001)"))
+        .then()
+        .statusCode(403);
     assertEquals(before, sandbox.dataRequests(), "nothing reached Dataverse");
   }
 
@@ -181,7 +198,12 @@ class ProxyPathTest {
     int before = sandbox.dataRequests();
     as(limited).get(proxy("contacts")).then().statusCode(403).body("code", equalTo("forbidden"));
     as(limited).get(proxy("WhoAmI")).then().statusCode(403);
-    as(limited).body("--b--").contentType("multipart/mixed; boundary=b").post(proxy("$batch")).then().statusCode(403);
+    as(limited)
+        .body("--b--")
+        .contentType("multipart/mixed; boundary=b")
+        .post(proxy("$batch"))
+        .then()
+        .statusCode(403);
     assertEquals(before, sandbox.dataRequests());
   }
 
@@ -202,7 +224,9 @@ class ProxyPathTest {
   void unknownConnectionAndConnectionWithoutGrantAnswerIdentically() {
     String stranger = createKey("stranger-" + id, "caller");
     Response unknown =
-        as(stranger).header("X-Request-Id", "same-id").get("/proxy/no-such-connection" + V + "accounts");
+        as(stranger)
+            .header("X-Request-Id", "same-id")
+            .get("/proxy/no-such-connection" + V + "accounts");
     Response noGrant = as(stranger).header("X-Request-Id", "same-id").get(proxy("accounts"));
     assertEquals(404, unknown.statusCode());
     assertEquals(unknown.statusCode(), noGrant.statusCode());
@@ -234,7 +258,8 @@ class ProxyPathTest {
       })
   void traversalAndEncodingTricksAre400WithNothingSentUpstream(String trick) throws IOException {
     RawHttp.Answer answer =
-        RawHttp.send(RestAssured.port, "GET", "/proxy/" + id + "/" + trick, "X-Api-Key: " + callerKey);
+        RawHttp.send(
+            RestAssured.port, "GET", "/proxy/" + id + "/" + trick, "X-Api-Key: " + callerKey);
     assertEquals(400, answer.status(), answer.text());
     assertTrue(answer.text().contains("path_not_allowed"), answer.text());
     assertEquals(0, sandbox.dataRequests());
@@ -265,7 +290,11 @@ class ProxyPathTest {
         .post("/admin/v1/connections")
         .then()
         .statusCode(201);
-    admin().body(Map.of("access", "read")).put("/admin/v1/connections/" + down + "/grants/engine-" + id).then().statusCode(200);
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + down + "/grants/engine-" + id)
+        .then()
+        .statusCode(200);
     as(callerKey)
         .get("/proxy/" + down + V + "accounts")
         .then()
@@ -288,11 +317,19 @@ class ProxyPathTest {
   void identityProviderDownWithNoTokenIs503WithRetryAfter() {
     String idpDown = "idp-down-" + id;
     admin()
-        .body(Sandbox.connection(idpDown, sandbox.baseUrl(), "http://127.0.0.1:" + freePort() + "/t/oauth2/v2.0/token"))
+        .body(
+            Sandbox.connection(
+                idpDown,
+                sandbox.baseUrl(),
+                "http://127.0.0.1:" + freePort() + "/t/oauth2/v2.0/token"))
         .post("/admin/v1/connections")
         .then()
         .statusCode(201);
-    admin().body(Map.of("access", "read")).put("/admin/v1/connections/" + idpDown + "/grants/engine-" + id).then().statusCode(200);
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + idpDown + "/grants/engine-" + id)
+        .then()
+        .statusCode(200);
     as(callerKey)
         .get("/proxy/" + idpDown + V + "accounts")
         .then()
@@ -319,7 +356,11 @@ class ProxyPathTest {
             "clientSecret", "wrong-secret-value",
             "tokenUrl", sandbox.tokenUrl()));
     admin().body(body).post("/admin/v1/connections").then().statusCode(201);
-    admin().body(Map.of("access", "read")).put("/admin/v1/connections/" + bad + "/grants/engine-" + id).then().statusCode(200);
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + bad + "/grants/engine-" + id)
+        .then()
+        .statusCode(200);
     as(callerKey).get("/proxy/" + bad + V + "accounts").then().statusCode(503);
     admin()
         .get("/admin/v1/connections/" + bad + "/status")
@@ -338,7 +379,11 @@ class ProxyPathTest {
         .statusCode(404)
         .header("X-Dynagate-Error", (String) null)
         .body("error.code", equalTo("0x80040217"));
-    as(callerKey).get(proxy("nosuchset")).then().statusCode(404).body("error.code", equalTo("0x80060888"));
+    as(callerKey)
+        .get(proxy("nosuchset"))
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("0x80060888"));
   }
 
   @Test
@@ -397,7 +442,8 @@ class ProxyPathTest {
         .post(proxy("accounts"))
         .then()
         .statusCode(204)
-        .header("OData-EntityId", startsWith("http://localhost:8080/proxy/" + id + V + "accounts("));
+        .header(
+            "OData-EntityId", startsWith("http://localhost:8080/proxy/" + id + V + "accounts("));
   }
 
   @Test
@@ -419,26 +465,66 @@ class ProxyPathTest {
   void staticTokenConnectionsSendTheirTokenAndExpiredOnesNeedAuthorization() {
     String byot = "byot-" + id;
     admin()
-        .body(Map.of("id", byot, "orgUrl", sandbox.baseUrl(), "auth", Map.of("type", "static_token", "accessToken", "not-issued-by-sandbox")))
+        .body(
+            Map.of(
+                "id",
+                byot,
+                "orgUrl",
+                sandbox.baseUrl(),
+                "auth",
+                Map.of("type", "static_token", "accessToken", "not-issued-by-sandbox")))
         .post("/admin/v1/connections")
         .then()
         .statusCode(201);
-    admin().body(Map.of("access", "read")).put("/admin/v1/connections/" + byot + "/grants/engine-" + id).then().statusCode(200);
-    as(callerKey).get("/proxy/" + byot + V + "accounts").then().statusCode(401).header("X-Dynagate-Error", (String) null);
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + byot + "/grants/engine-" + id)
+        .then()
+        .statusCode(200);
+    as(callerKey)
+        .get("/proxy/" + byot + V + "accounts")
+        .then()
+        .statusCode(401)
+        .header("X-Dynagate-Error", (String) null);
     assertEquals("Bearer not-issued-by-sandbox", lastRequestHeaders().get("authorization").get(0));
     String stale = "stale-" + id;
     admin()
-        .body(Map.of("id", stale, "orgUrl", sandbox.baseUrl(), "auth", Map.of("type", "static_token", "accessToken", "t", "expiresAt", "2001-01-01T00:00:00Z")))
+        .body(
+            Map.of(
+                "id",
+                stale,
+                "orgUrl",
+                sandbox.baseUrl(),
+                "auth",
+                Map.of(
+                    "type",
+                    "static_token",
+                    "accessToken",
+                    "t",
+                    "expiresAt",
+                    "2001-01-01T00:00:00Z")))
         .post("/admin/v1/connections")
         .then()
         .statusCode(201);
-    admin().body(Map.of("access", "read")).put("/admin/v1/connections/" + stale + "/grants/engine-" + id).then().statusCode(200);
-    as(callerKey).get("/proxy/" + stale + V + "accounts").then().statusCode(409).header("X-Dynagate-Error", "authorization_required");
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + stale + "/grants/engine-" + id)
+        .then()
+        .statusCode(200);
+    as(callerKey)
+        .get("/proxy/" + stale + V + "accounts")
+        .then()
+        .statusCode(409)
+        .header("X-Dynagate-Error", "authorization_required");
   }
 
   @Test
   void anonymousAndAdminOnlyCallersAreRefused() {
-    given().get(proxy("accounts")).then().statusCode(401).header("X-Dynagate-Error", "unauthenticated");
+    given()
+        .get(proxy("accounts"))
+        .then()
+        .statusCode(401)
+        .header("X-Dynagate-Error", "unauthenticated");
     as("dgk_" + "C".repeat(43)).get(proxy("accounts")).then().statusCode(401);
     String adminOnly = createKey("ops-" + id, "admin");
     grant("ops-" + id, Map.of("access", "full"));
@@ -450,7 +536,10 @@ class ProxyPathTest {
   void metricsAndTheAccessLogDescribeEachRequestWithoutSecretsOrQueries() {
     LogCapture logs = LogCapture.install();
     try {
-      as(callerKey).get(proxy("accounts?$filter=name%20eq%20'SECRET-QUERY'")).then().statusCode(200);
+      as(callerKey)
+          .get(proxy("accounts?$filter=name%20eq%20'SECRET-QUERY'"))
+          .then()
+          .statusCode(200);
     } finally {
       logs.uninstall();
     }
@@ -462,8 +551,17 @@ class ProxyPathTest {
     assertFalse(log.contains("SECRET-QUERY"), "no query string in logs");
     assertFalse(log.contains(callerKey), "no API key in logs");
     String text = given().accept("text/plain").get(metrics).asString();
-    assertTrue(text.contains("dynagate_proxy_requests_seconds_count{connection=\"" + id + "\",method=\"GET\",status=\"200\"}"), text);
-    assertTrue(text.contains("dynagate_token_fetches_total{connection=\"" + id + "\",grant=\"client_credentials\",outcome=\"success\"}"));
+    assertTrue(
+        text.contains(
+            "dynagate_proxy_requests_seconds_count{connection=\""
+                + id
+                + "\",method=\"GET\",status=\"200\"}"),
+        text);
+    assertTrue(
+        text.contains(
+            "dynagate_token_fetches_total{connection=\""
+                + id
+                + "\",grant=\"client_credentials\",outcome=\"success\"}"));
     assertTrue(text.contains("dynagate_token_cache_total{result=\"miss\",tier=\"local\"}"));
     assertFalse(text.contains("SECRET-QUERY"));
   }
