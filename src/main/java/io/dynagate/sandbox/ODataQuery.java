@@ -1,0 +1,177 @@
+package io.dynagate.sandbox;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The system query options of one request: {@code $select}, {@code $filter}, {@code $top}, {@code
+ * $count} and the {@code $skiptoken} of a next link. Other {@code $} options are refused with a 400
+ * (Dataverse does not support {@code $skip}; the sandbox does not emulate the rest).
+ *
+ * @param select selected properties, empty for all
+ * @param filter rows to keep
+ * @param top at most this many rows, no paging
+ * @param count whether to add {@code @odata.count}
+ * @param page where a next link left off
+ */
+record ODataQuery(
+    Optional<List<String>> select,
+    Filter filter,
+    OptionalInt top,
+    boolean count,
+    Optional<PageCookie> page) {
+
+  /** The position a {@code $skiptoken} carries: page number and the last key already sent. */
+  record PageCookie(int pageNumber, UUID last, UUID first) {
+
+    private static final Pattern OUTER =
+        Pattern.compile("<cookie pagenumber=\"(\\d+)\" pagingcookie=\"([^\"]*)\"");
+    private static final Pattern INNER =
+        Pattern.compile("last=\"\\{([0-9a-fA-F-]{36})\\}\" first=\"\\{([0-9a-fA-F-]{36})\\}\"");
+
+    /** Shaped like Dataverse's: an XML cookie whose paging cookie is URL-encoded once more. */
+    String skipToken(String keyName) {
+      String inner =
+          "<cookie page=\""
+              + (pageNumber - 1)
+              + "\"><"
+              + keyName
+              + " last=\"{"
+              + last
+              + "}\" first=\"{"
+              + first
+              + "}\" /></cookie>";
+      return "<cookie pagenumber=\""
+          + pageNumber
+          + "\" pagingcookie=\""
+          + QueryString.encode(inner, "").toLowerCase(Locale.ROOT)
+          + "\" istracking=\"False\" />";
+    }
+
+    static PageCookie parse(String skipToken) {
+      Matcher outer = OUTER.matcher(skipToken);
+      if (outer.find()) {
+        Matcher inner = INNER.matcher(QueryString.decode(outer.group(2)));
+        if (inner.find()) {
+          try {
+            return new PageCookie(
+                Integer.parseInt(outer.group(1)),
+                UUID.fromString(inner.group(1)),
+                UUID.fromString(inner.group(2)));
+          } catch (IllegalArgumentException e) {
+            // falls through to the error below
+          }
+        }
+      }
+      throw DataverseException.syntax("The $skiptoken value is not valid.");
+    }
+  }
+
+  private static final Set<String> UNSUPPORTED =
+      Set.of("$expand", "$orderby", "$apply", "$search", "$format", "$compute", "$levels");
+
+  /**
+   * Reads the system query options for {@code type}.
+   *
+   * @throws DataverseException 400 for an unknown property, bad syntax or an unsupported option
+   */
+  static ODataQuery parse(List<QueryString.Param> params, EntityType type) {
+    Optional<List<String>> select = Optional.empty();
+    Filter filter = Filter.all();
+    OptionalInt top = OptionalInt.empty();
+    boolean count = false;
+    Optional<PageCookie> page = Optional.empty();
+    Set<String> seen = new HashSet<>();
+    for (QueryString.Param p : params) {
+      if (!p.name().startsWith("$")) {
+        continue;
+      }
+      if (!seen.add(p.name())) {
+        throw DataverseException.syntax(
+            "Query option '"
+                + p.name()
+                + "' was specified more than once, but it must be specified at most once.");
+      }
+      switch (p.name()) {
+        case "$select" -> select = Optional.of(select(p.value(), type));
+        case "$filter" -> filter = Filter.parse(p.value(), type);
+        case "$top" -> top = OptionalInt.of(top(p.value()));
+        case "$count" -> count = bool("$count", p.value());
+        case "$skiptoken" -> page = Optional.of(PageCookie.parse(p.value()));
+        case "$skip" ->
+            throw DataverseException.syntax(
+                "The query parameter $skip is not supported; page with @odata.nextLink.");
+        default ->
+            throw UNSUPPORTED.contains(p.name())
+                ? DataverseException.notEmulated("the " + p.name() + " query option")
+                : DataverseException.syntax(
+                    "The query parameter '" + p.name() + "' is not supported.");
+      }
+    }
+    return new ODataQuery(select, filter, top, count, page);
+  }
+
+  /** {@code $select} for a single record: the only option a retrieve by key takes. */
+  static Optional<List<String>> selectOnly(List<QueryString.Param> params, EntityType type) {
+    Optional<List<String>> select = Optional.empty();
+    for (QueryString.Param p : params) {
+      if (p.name().equals("$select")) {
+        select = Optional.of(select(p.value(), type));
+      } else if (p.name().equals("$expand")) {
+        throw DataverseException.notEmulated("the $expand query option");
+      }
+    }
+    return select;
+  }
+
+  private static List<String> select(String value, EntityType type) {
+    List<String> properties = new ArrayList<>();
+    for (String item : value.split(",", -1)) {
+      String name = item.trim();
+      if (name.isEmpty()) {
+        throw DataverseException.syntax("Invalid $select '" + value + "': empty property name.");
+      }
+      if (!type.hasProperty(name)) {
+        throw DataverseException.propertyNotFound(name, type);
+      }
+      if (!properties.contains(name)) {
+        properties.add(name);
+      }
+    }
+    return List.copyOf(properties);
+  }
+
+  private static int top(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw DataverseException.syntax(
+        "Invalid value '"
+            + value
+            + "' for $top query option found. The $top query option requires a non-negative"
+            + " integer value.");
+  }
+
+  private static boolean bool(String option, String value) {
+    return switch (value.trim()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw DataverseException.syntax(
+              "Invalid value '" + value + "' for " + option + " query option found.");
+    };
+  }
+}

@@ -1,0 +1,301 @@
+package io.dynagate.sandbox;
+
+import io.dynagate.sandbox.EntityStore.Row;
+import io.dynagate.sandbox.ODataQuery.PageCookie;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The emulated Dataverse Web API below {@code /api/data/v9.2/}: entity set queries and CRUD by key,
+ * {@code WhoAmI} and the service document. Pure in-memory work that never blocks; errors come back
+ * as Dataverse error responses.
+ */
+final class WebApi {
+
+  static final String SERVICE_PATH = "/api/data/v9.2/";
+  static final int MAX_PAGE_SIZE = 5000;
+
+  static final UUID BUSINESS_UNIT_ID = UUID.fromString("5a1b2c3d-0000-4000-8000-00000000b001");
+  static final UUID USER_ID = UUID.fromString("5a1b2c3d-0000-4000-8000-00000000a001");
+  static final UUID ORGANIZATION_ID = UUID.fromString("5a1b2c3d-0000-4000-8000-00000000c001");
+
+  private static final Pattern RESOURCE =
+      Pattern.compile("([^/(]+)(?:\\(([^)]*)\\))?(/.*)?", Pattern.DOTALL);
+  private static final Pattern GUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final EntityStore store;
+  private final Payload payload;
+  private final Supplier<String> baseUrl;
+
+  WebApi(EntityStore store, Supplier<String> baseUrl) {
+    this.store = store;
+    this.payload = new Payload(store);
+    this.baseUrl = baseUrl;
+  }
+
+  /** {@code http://localhost:PORT}: the organization URL of the emulated environment. */
+  String baseUrl() {
+    return baseUrl.get();
+  }
+
+  /** {@code {baseUrl}/api/data/v9.2/}. */
+  String serviceRoot() {
+    return baseUrl.get() + SERVICE_PATH;
+  }
+
+  DataResponse execute(DataRequest req) {
+    try {
+      return route(req);
+    } catch (DataverseException e) {
+      return DataResponse.error(e);
+    }
+  }
+
+  private DataResponse route(DataRequest req) {
+    String path = QueryString.decode(req.path().replace("+", "%2B"));
+    switch (path) {
+      case "" -> {
+        return serviceDocument(req);
+      }
+      case "WhoAmI", "WhoAmI()" -> {
+        return whoAmI(req, path);
+      }
+      case "$metadata" -> throw DataverseException.notEmulated("$metadata");
+      case "$batch" ->
+          throw DataverseException.syntax("A $batch request cannot contain another $batch.");
+      default -> {
+        // an entity set, below
+      }
+    }
+    Matcher m = RESOURCE.matcher(path);
+    if (!m.matches()) {
+      throw DataverseException.segmentNotFound(path.split("/", 2)[0]);
+    }
+    EntityType type =
+        EntityType.bySetName(m.group(1))
+            .orElseThrow(() -> DataverseException.segmentNotFound(m.group(1)));
+    if (m.group(3) != null && !m.group(3).equals("/")) {
+      throw DataverseException.notEmulated("the path segment '" + m.group(3) + "'");
+    }
+    if (m.group(2) == null) {
+      return switch (req.method()) {
+        case "GET" -> query(req, type);
+        case "POST" -> create(req, type);
+        default -> throw DataverseException.methodNotAllowed(req.method());
+      };
+    }
+    UUID id = key(type, m.group(2));
+    return switch (req.method()) {
+      case "GET" -> retrieve(req, type, id);
+      case "PATCH" -> update(req, type, id);
+      case "DELETE" -> delete(req, type, id);
+      default -> throw DataverseException.methodNotAllowed(req.method());
+    };
+  }
+
+  private DataResponse serviceDocument(DataRequest req) {
+    if (!req.method().equals("GET")) {
+      throw DataverseException.methodNotAllowed(req.method());
+    }
+    JsonArray sets = new JsonArray();
+    EntityType.ALL.forEach(
+        t ->
+            sets.add(
+                new JsonObject()
+                    .put("name", t.setName())
+                    .put("kind", "EntitySet")
+                    .put("url", t.setName())));
+    return DataResponse.json(
+        200,
+        new JsonObject().put("@odata.context", serviceRoot() + "$metadata").put("value", sets));
+  }
+
+  private DataResponse whoAmI(DataRequest req, String path) {
+    if (!req.method().equals("GET")) {
+      // WhoAmI is a function: Dataverse answers other methods with this 404.
+      throw DataverseException.noResource(serviceRoot() + path);
+    }
+    return DataResponse.json(
+        200,
+        new JsonObject()
+            .put(
+                "@odata.context", serviceRoot() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")
+            .put("BusinessUnitId", BUSINESS_UNIT_ID.toString())
+            .put("UserId", USER_ID.toString())
+            .put("OrganizationId", ORGANIZATION_ID.toString()));
+  }
+
+  private DataResponse query(DataRequest req, EntityType type) {
+    List<QueryString.Param> params = req.params();
+    ODataQuery query = ODataQuery.parse(params, type);
+    Prefer prefer = req.prefer();
+    List<Row> matching =
+        store.rows(type).stream().filter(r -> query.filter().matches(r.values())).toList();
+    JsonObject body = new JsonObject().put("@odata.context", context(type, query.select(), false));
+    if (query.count()) {
+      body.put("@odata.count", Math.min(matching.size(), MAX_PAGE_SIZE));
+    }
+    List<Row> page;
+    String nextLink = null;
+    Integer appliedPageSize = null;
+    if (query.top().isPresent()) {
+      // $top returns one page and no next link; odata.maxpagesize is not applied with it.
+      page = matching.subList(0, Math.min(query.top().getAsInt(), matching.size()));
+    } else {
+      int pageSize = Math.min(prefer.maxPageSize().orElse(MAX_PAGE_SIZE), MAX_PAGE_SIZE);
+      if (prefer.maxPageSize().isPresent()) {
+        appliedPageSize = pageSize;
+      }
+      List<Row> rest = query.page().map(c -> after(matching, c.last())).orElse(matching);
+      page = rest.subList(0, Math.min(pageSize, rest.size()));
+      if (rest.size() > page.size()) {
+        int next = query.page().map(PageCookie::pageNumber).orElse(1) + 1;
+        PageCookie cookie = new PageCookie(next, page.get(page.size() - 1).id(), page.get(0).id());
+        nextLink = nextLink(params, type, cookie);
+      }
+    }
+    JsonArray value = new JsonArray();
+    page.forEach(r -> value.add(recordJson(type, r, query.select())));
+    body.put("value", value);
+    if (nextLink != null) {
+      body.put("@odata.nextLink", nextLink);
+    }
+    DataResponse response = DataResponse.json(200, body);
+    if (appliedPageSize != null) {
+      response.with("Preference-Applied", "odata.maxpagesize=" + appliedPageSize);
+    }
+    return response;
+  }
+
+  private static List<Row> after(List<Row> rows, UUID last) {
+    return rows.stream().filter(r -> r.id().compareTo(last) > 0).toList();
+  }
+
+  /** The same request with the new {@code $skiptoken}, absolute, other options unchanged. */
+  private String nextLink(List<QueryString.Param> params, EntityType type, PageCookie cookie) {
+    List<String> kept = new ArrayList<>();
+    params.stream().filter(p -> !p.name().equals("$skiptoken")).forEach(p -> kept.add(p.raw()));
+    kept.add("$skiptoken=" + QueryString.encode(cookie.skipToken(type.keyName()), "=/"));
+    return serviceRoot() + type.setName() + "?" + String.join("&", kept);
+  }
+
+  private DataResponse retrieve(DataRequest req, EntityType type, UUID id) {
+    Optional<List<String>> select = ODataQuery.selectOnly(req.params(), type);
+    Row row = store.get(type, id).orElseThrow(() -> DataverseException.recordNotFound(type, id));
+    String ifNoneMatch = req.headers().get("If-None-Match");
+    if (ifNoneMatch != null && etagMatches(ifNoneMatch, row)) {
+      return DataResponse.empty(304).with("ETag", row.etag());
+    }
+    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
+    body.mergeIn(recordJson(type, row, select));
+    return DataResponse.json(200, body).with("ETag", row.etag());
+  }
+
+  private DataResponse create(DataRequest req, EntityType type) {
+    JsonObject body = Payload.object(req.body(), type);
+    UUID id = Payload.keyOf(type, body).orElseGet(UUID::randomUUID);
+    if (store.get(type, id).isPresent()) {
+      throw DataverseException.duplicate();
+    }
+    JsonObject values = payload.apply(type, id, new JsonObject(), body);
+    return written(req, type, store.put(type, id, values), true);
+  }
+
+  /** PATCH: update, or upsert when the record is missing and no {@code If-Match} is sent. */
+  private DataResponse update(DataRequest req, EntityType type, UUID id) {
+    JsonObject body = Payload.object(req.body(), type);
+    Optional<Row> current = store.get(type, id);
+    String ifMatch = req.headers().get("If-Match");
+    if (ifMatch != null) {
+      Row row = current.orElseThrow(() -> DataverseException.recordNotFound(type, id));
+      if (!etagMatches(ifMatch, row)) {
+        throw DataverseException.versionMismatch();
+      }
+    }
+    String ifNoneMatch = req.headers().get("If-None-Match");
+    if (ifNoneMatch != null && ifNoneMatch.trim().equals("*") && current.isPresent()) {
+      throw DataverseException.duplicate();
+    }
+    JsonObject base = current.map(Row::values).orElseGet(JsonObject::new);
+    JsonObject values = payload.apply(type, id, base, body);
+    return written(req, type, store.put(type, id, values), current.isEmpty());
+  }
+
+  private DataResponse delete(DataRequest req, EntityType type, UUID id) {
+    Row row = store.get(type, id).orElseThrow(() -> DataverseException.recordNotFound(type, id));
+    String ifMatch = req.headers().get("If-Match");
+    if (ifMatch != null && !etagMatches(ifMatch, row)) {
+      throw DataverseException.versionMismatch();
+    }
+    store.delete(type, id);
+    return DataResponse.empty(204);
+  }
+
+  private DataResponse written(DataRequest req, EntityType type, Row row, boolean created) {
+    String entityId = serviceRoot() + type.setName() + "(" + row.id() + ")";
+    if (!req.prefer().returnRepresentation()) {
+      return DataResponse.empty(204).with("OData-EntityId", entityId);
+    }
+    Optional<List<String>> select = ODataQuery.selectOnly(req.params(), type);
+    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
+    body.mergeIn(recordJson(type, row, select));
+    DataResponse response =
+        DataResponse.json(created ? 201 : 200, body)
+            .with("OData-EntityId", entityId)
+            .with("ETag", row.etag())
+            .with("Preference-Applied", "return=representation");
+    return created ? response.with("Location", entityId) : response;
+  }
+
+  private String context(EntityType type, Optional<List<String>> select, boolean entity) {
+    return serviceRoot()
+        + "$metadata#"
+        + type.setName()
+        + select.map(s -> "(" + String.join(",", s) + ")").orElse("")
+        + (entity ? "/$entity" : "");
+  }
+
+  /** {@code @odata.etag}, then the selected columns (all by default) and always the key. */
+  private static JsonObject recordJson(EntityType type, Row row, Optional<List<String>> select) {
+    JsonObject json = new JsonObject().put("@odata.etag", row.etag());
+    List<String> names = select.orElseGet(() -> new ArrayList<>(type.columns().keySet()));
+    for (String name : names) {
+      json.put(name, row.values().getValue(name));
+    }
+    json.put(type.keyName(), row.id().toString());
+    return json;
+  }
+
+  private static boolean etagMatches(String header, Row row) {
+    for (String candidate : header.split(",")) {
+      String tag = candidate.trim();
+      if (tag.equals("*") || tag.equals(row.etag())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static UUID key(EntityType type, String text) {
+    String value = text.trim();
+    if (value.startsWith(type.keyName() + "=")) {
+      value = value.substring(type.keyName().length() + 1).trim();
+    }
+    if (GUID.matcher(value).matches()) {
+      return UUID.fromString(value);
+    }
+    if (value.contains("=") || value.contains("'")) {
+      throw DataverseException.notEmulated("alternate keys");
+    }
+    throw DataverseException.syntax("Bad Request - Error in query syntax.");
+  }
+}

@@ -1,0 +1,166 @@
+package io.dynagate.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** A started sandbox on a random port and a blocking JDK HTTP client to call it (tests only). */
+final class SandboxHttp implements AutoCloseable {
+
+  static final String TENANT = "contoso-tenant";
+  static final String API = "/api/data/v9.2/";
+
+  final Vertx vertx;
+  final SandboxServer server;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private SandboxHttp(Vertx vertx, SandboxServer server) {
+    this.vertx = vertx;
+    this.server = server;
+  }
+
+  static SandboxHttp start() {
+    return start(SandboxOptions.defaults());
+  }
+
+  static SandboxHttp start(SandboxOptions options) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      SandboxServer server =
+          SandboxServer.start(vertx, options)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      return new SandboxHttp(vertx, server);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("sandbox did not start", e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  String url(String pathAndQuery) {
+    return server.baseUrl() + pathAndQuery;
+  }
+
+  /** Sends a request; {@code headers} are name, value pairs. */
+  HttpResponse<String> send(String method, String url, String body, String... headers) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(url.startsWith("http") ? url : url(url)))
+            .timeout(Duration.ofSeconds(10))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      builder.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** POSTs a form to the token endpoint. */
+  HttpResponse<String> tokenRequest(Map<String, String> form, String... headers) {
+    String body =
+        form.entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&"));
+    String[] all = new String[headers.length + 2];
+    all[0] = "Content-Type";
+    all[1] = "application/x-www-form-urlencoded";
+    System.arraycopy(headers, 0, all, 2, headers.length);
+    return send("POST", "/" + TENANT + "/oauth2/v2.0/token", body, all);
+  }
+
+  /** The client credentials form with the sandbox's default client. */
+  Map<String, String> clientCredentials() {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "client_credentials");
+    form.put("client_id", server.options().clientId());
+    form.put("client_secret", server.options().clientSecret());
+    form.put("scope", server.baseUrl() + "/.default");
+    return form;
+  }
+
+  /** A fresh access token. */
+  String token() {
+    HttpResponse<String> response = tokenRequest(clientCredentials());
+    assertEquals(200, response.statusCode(), response.body());
+    return new JsonObject(response.body()).getString("access_token");
+  }
+
+  /** A Web API call with a fresh token and the usual Dataverse headers. */
+  HttpResponse<String> api(String method, String path, String body, String... headers) {
+    return apiWith(token(), method, path, body, headers);
+  }
+
+  HttpResponse<String> apiWith(
+      String token, String method, String path, String body, String... headers) {
+    String[] base = {
+      "Authorization", "Bearer " + token,
+      "Accept", "application/json",
+      "OData-MaxVersion", "4.0",
+      "OData-Version", "4.0",
+      "Content-Type", "application/json"
+    };
+    String[] all = new String[base.length + headers.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(headers, 0, all, base.length, headers.length);
+    String target = path.startsWith("http") ? path : API + path;
+    return send(method, target, body, all);
+  }
+
+  JsonObject stats() {
+    return new JsonObject(send("GET", "/_sandbox/stats", null).body());
+  }
+
+  JsonArray requests() {
+    return new JsonArray(send("GET", "/_sandbox/requests", null).body());
+  }
+
+  HttpResponse<String> knobs(JsonObject knobs) {
+    return send("POST", "/_sandbox/knobs", knobs.encode(), "Content-Type", "application/json");
+  }
+
+  void reset() {
+    assertEquals(204, send("POST", "/_sandbox/reset", null).statusCode());
+  }
+
+  static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
