@@ -73,9 +73,7 @@ public class SandboxSeeder {
                 .exists(CONNECTION_ID)
                 .chain(
                     exists ->
-                        exists
-                            ? connections.delete(CONNECTION_ID)
-                            : Uni.createFrom().voidItem())
+                        exists ? connections.delete(CONNECTION_ID) : Uni.createFrom().voidItem())
                 .chain(() -> connections.create(spec))
                 .chain(
                     c ->

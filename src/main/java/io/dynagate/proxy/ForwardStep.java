@@ -31,6 +31,8 @@ import java.util.concurrent.TimeoutException;
  */
 @ApplicationScoped
 class ForwardStep {
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(ForwardStep.class);
   private final HttpClient client;
   private final DynagateConfig.Proxy config;
   private final ThrottleHolds holds;
@@ -75,7 +77,17 @@ class ForwardStep {
             .request(options)
             .compose(
                 request -> {
-                  x.rc.response().closeHandler(v -> request.reset());
+                  // caller gone before the answer ended: stop the upstream exchange too. Only
+                  // then: on HTTP/2 this also fires when the stream ends normally, and resetting a
+                  // finished request would close a pooled connection another request now uses.
+                  x.rc
+                      .response()
+                      .closeHandler(
+                          v -> {
+                            if (!x.rc.response().ended()) {
+                              request.reset();
+                            }
+                          });
                   return hasBody
                       ? request.send(new LimitedReadStream(in, config.maxRequestBytes()))
                       : request.send();
@@ -180,6 +192,7 @@ class ForwardStep {
         break;
       }
     }
+    LOG.warnf("upstream unreachable: %s", e.getClass().getName());
     return GatewayProblem.of(ProblemCode.UPSTREAM_UNREACHABLE, "Dataverse could not be reached.");
   }
 

@@ -77,7 +77,11 @@ public class ProxyHandler {
       x.status = x.status == 0 ? 502 : x.status;
     } else {
       x.status = p.code().status();
-      x.rc.request().resume();
+      if (!x.rc.request().isEnded()) {
+        // the body was never read: answer, then close rather than drain what the caller sends
+        x.rc.response().putHeader("Connection", "close");
+        x.rc.response().endHandler(v -> x.rc.request().connection().close());
+      }
       Problems.write(x.rc.response(), p, x.requestId);
     }
     if (x.decision.equals("-") || x.decision.equals("allowed")) {
