@@ -124,9 +124,7 @@ class KnobsAndObservationTest {
   void latencyDoesNotBlockOtherRequests() {
     String token = sandbox.token();
     sandbox.knobs(new JsonObject().put("latencyMs", 1500));
-    var slow =
-        CompletableFuture.supplyAsync(
-            () -> sandbox.apiWith(token, "GET", "WhoAmI", null));
+    var slow = CompletableFuture.supplyAsync(() -> sandbox.apiWith(token, "GET", "WhoAmI", null));
 
     long start = System.nanoTime();
     HttpResponse<String> stats = sandbox.send("GET", "/_sandbox/stats", null);
