@@ -30,7 +30,7 @@ class BatchTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     sandbox.close();
   }
 

@@ -25,7 +25,7 @@ class KnobsAndObservationTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     sandbox.close();
   }
 

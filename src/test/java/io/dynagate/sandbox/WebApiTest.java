@@ -36,7 +36,7 @@ class WebApiTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     sandbox.close();
   }
 
