@@ -14,9 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The HTTP edge of the emulated Web API: counts and logs every request, applies the latency and
- * failure knobs, checks the bearer token, then hands over to {@link WebApi} or {@link
- * BatchHandler}.
+ * The HTTP edge of the emulated Web API, in this order: count and log the request, wait {@code
+ * latencyMs} (a timer), answer 401 for {@code fail401Next}, check the bearer token (401), answer
+ * 429 for {@code fail429Next}, then hand over to {@link WebApi} or {@link BatchHandler}.
  */
 final class DataApiHandler {
 

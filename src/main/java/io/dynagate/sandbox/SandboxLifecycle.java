@@ -3,8 +3,10 @@ package io.dynagate.sandbox;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,9 @@ public class SandboxLifecycle {
     this.vertx = vertx;
   }
 
-  void onStart(@Observes StartupEvent event) throws Exception {
+  /** Runs before application observers (default priority) so a seeding bean finds the server. */
+  void onStart(@Observes @Priority(Interceptor.Priority.LIBRARY_BEFORE) StartupEvent event)
+      throws Exception {
     if (!config.enabled()) {
       return;
     }

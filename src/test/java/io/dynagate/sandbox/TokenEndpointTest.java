@@ -28,7 +28,7 @@ class TokenEndpointTest {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     sandbox.close();
   }
 
@@ -179,7 +179,7 @@ class TokenEndpointTest {
   }
 
   @Test
-  void refreshInIsSentWhenConfigured() throws Exception {
+  void refreshInIsSentWhenConfigured() {
     try (SandboxHttp other =
         SandboxHttp.start(SandboxOptions.defaults().withRefreshIn(Duration.ofMinutes(30)))) {
       JsonObject body = json(other.tokenRequest(other.clientCredentials()));
