@@ -549,6 +549,7 @@ class ProxyPathTest {
       logs.uninstall();
     }
     String log = logs.text();
+    assertEquals(1, log.lines().filter(l -> l.contains("proxy requestId=")).count(), log);
     assertTrue(log.contains("connection=" + id), log);
     assertTrue(log.contains("principal=engine-" + id), log);
     assertTrue(log.contains("entitySet=accounts"), log);
