@@ -306,11 +306,11 @@ public class ConnectionService {
   }
 
   static ConnectionView view(ConnectionEntity e, Set<SecretField> stored) {
-    AuthType type = AuthType.fromWire(e.authType).orElseThrow();
+    ResolvedConnection r = resolved(e);
     ConnectionView.Auth auth =
-        type == AuthType.STATIC_TOKEN
+        r.type() == AuthType.STATIC_TOKEN
             ? new ConnectionView.Auth(
-                type.wire(),
+                r.type().wire(),
                 null,
                 null,
                 null,
@@ -318,19 +318,15 @@ public class ConnectionService {
                 null,
                 null,
                 stored.contains(SecretField.STATIC_TOKEN),
-                e.staticTokenExpiresAt)
+                r.staticTokenExpiresAt())
             : new ConnectionView.Auth(
-                type.wire(),
-                e.tenantId,
-                e.clientId,
+                r.type().wire(),
+                r.tenantId(),
+                r.clientId(),
                 stored.contains(SecretField.CLIENT_SECRET),
-                scopes(e) != null ? scopes(e) : ConnectionDefaults.scopes(type, e.orgUrl),
-                e.tokenUrl != null ? e.tokenUrl : ConnectionDefaults.tokenUrl(e.tenantId),
-                type != AuthType.AUTHORIZATION_CODE
-                    ? null
-                    : e.authorizeUrl != null
-                        ? e.authorizeUrl
-                        : ConnectionDefaults.authorizeUrl(e.tenantId),
+                r.scopes(),
+                r.tokenUrl(),
+                r.authorizeUrl(),
                 null,
                 null);
     return new ConnectionView(e.id, e.displayName, e.orgUrl, auth, e.createdAt, e.updatedAt);
