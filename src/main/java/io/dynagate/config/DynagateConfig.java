@@ -68,6 +68,14 @@ public interface DynagateConfig {
     @WithDefault("PT20S")
     Duration waitLimit();
 
+    /** First wait after a transient token-endpoint failure; doubles per failure. */
+    @WithDefault("PT1S")
+    Duration backoffBase();
+
+    /** Longest wait between token-endpoint attempts after transient failures. */
+    @WithDefault("PT60S")
+    Duration backoffMax();
+
     /** Retry-After sent with {@code token_unavailable}. */
     @WithDefault("PT5S")
     Duration retryAfter();

@@ -151,6 +151,65 @@ public class ConnectionService {
                     : Optional.of(cipher.decrypt(row.ciphertext, id, field)));
   }
 
+  /** The stored refresh token with its version, if the connection has one. */
+  @WithSession
+  public Uni<Optional<StoredSecret>> refreshToken(String id) {
+    return secrets
+        .findById(new ConnectionSecretEntity.Key(id, SecretField.REFRESH_TOKEN.column()))
+        .map(
+            row ->
+                row == null
+                    ? Optional.empty()
+                    : Optional.of(
+                        new StoredSecret(
+                            cipher.decrypt(row.ciphertext, id, SecretField.REFRESH_TOKEN),
+                            row.version)));
+  }
+
+  /**
+   * Replaces the refresh token only if the stored one is still the version that was redeemed, so a
+   * slow refresher never overwrites a newer token. Returns whether it was written.
+   */
+  @WithTransaction
+  public Uni<Boolean> rotateRefreshToken(String id, Secret newToken, long redeemedVersion) {
+    String ciphertext = cipher.encrypt(newToken, id, SecretField.REFRESH_TOKEN);
+    return secrets
+        .update(
+            "ciphertext = ?1, version = version + 1, updatedAt = ?2"
+                + " where connectionId = ?3 and field = ?4 and version = ?5",
+            ciphertext,
+            now(),
+            id,
+            SecretField.REFRESH_TOKEN.column(),
+            redeemedVersion)
+        .map(n -> n == 1);
+  }
+
+  /** Stores the refresh token of a new consent, whatever was stored before. */
+  @WithTransaction
+  public Uni<Void> storeConsentRefreshToken(String id, Secret token) {
+    return load(id)
+        .chain(e -> writeSecrets(id, java.util.Map.of(SecretField.REFRESH_TOKEN, token), now()));
+  }
+
+  /** Forgets the refresh token if it is still the given version (a dead grant). */
+  @WithTransaction
+  public Uni<Void> dropRefreshToken(String id, long version) {
+    return secrets
+        .delete(
+            "connectionId = ?1 and field = ?2 and version = ?3",
+            id,
+            SecretField.REFRESH_TOKEN.column(),
+            version)
+        .replaceWithVoid();
+  }
+
+  /** Forgets the refresh token whatever its version ({@code DELETE …/tokens}). */
+  @WithTransaction
+  public Uni<Void> dropRefreshToken(String id) {
+    return secrets.deleteField(id, SecretField.REFRESH_TOKEN.column()).replaceWithVoid();
+  }
+
   private Uni<ConnectionView> insert(String id, ValidConnection valid, ConnectionEntity existing) {
     if (existing != null) {
       return Uni.createFrom().failure(conflict(id));

@@ -34,11 +34,16 @@ public class ConnectionStatusResource {
   }
 
   static ConnectionStatus merge(ConnectionStatus base, TokenStatusStore.Snapshot s) {
-    if (!ConnectionStatus.READY.equals(base.state()) || base.tokenExpiresAt() != null) {
-      return base; // consent missing, or a static token whose expiry the registry knows
-    }
     ConnectionStatus.LastError lastError =
         s.error() == null ? null : new ConnectionStatus.LastError(s.error(), s.description());
+    if (!ConnectionStatus.READY.equals(base.state())) {
+      // consent missing (or a dead grant): say why, if the IdP told us
+      return new ConnectionStatus(
+          base.state(), base.tokenExpiresAt(), s.lastRefreshAt(), lastError);
+    }
+    if (base.tokenExpiresAt() != null) {
+      return base; // a static token: the registry knows its expiry
+    }
     String state = lastError != null ? ConnectionStatus.REFRESH_FAILED : ConnectionStatus.READY;
     return new ConnectionStatus(state, s.tokenExpiresAt(), s.lastRefreshAt(), lastError);
   }

@@ -85,6 +85,23 @@ public class TokenCache {
     local.put(connectionId, token);
   }
 
+  /**
+   * Drops the token only if it is the one given (Dataverse refused it), locally and in Redis, so a
+   * newer token another request already stored survives.
+   */
+  public Uni<Void> dropIfSame(String connectionId, AccessToken used) {
+    local.computeIfPresent(connectionId, (k, t) -> t.value().equals(used.value()) ? null : t);
+    return values
+        .get(key(connectionId))
+        .chain(
+            stored -> {
+              Optional<AccessToken> t = decode(connectionId, stored);
+              return t.isPresent() && t.get().value().equals(used.value())
+                  ? values.getdel(key(connectionId)).replaceWithVoid()
+                  : Uni.createFrom().voidItem();
+            });
+  }
+
   /** Drops this replica's copy. */
   public void dropLocal(String connectionId) {
     local.remove(connectionId);

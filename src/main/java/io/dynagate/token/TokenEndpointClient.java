@@ -14,6 +14,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Calls a connection's token endpoint (Entra ID v2.0 form protocol) with a time limit. Errors carry
@@ -47,10 +48,42 @@ public class TokenEndpointClient {
             .add("client_id", c.clientId())
             .add("client_secret", clientSecret.reveal())
             .add("scope", String.join(" ", c.scopes()));
+    return post(c.tokenUrl(), form).map(TokenResponse::accessToken);
+  }
+
+  /** {@code grant_type=authorization_code} with the PKCE verifier. */
+  public Uni<TokenResponse> authorizationCode(
+      ResolvedConnection c,
+      String code,
+      Secret verifier,
+      String redirectUri,
+      Optional<Secret> clientSecret) {
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "authorization_code")
+            .add("client_id", c.clientId())
+            .add("code", code)
+            .add("redirect_uri", redirectUri)
+            .add("code_verifier", verifier.reveal())
+            .add("scope", String.join(" ", c.scopes()));
+    clientSecret.ifPresent(s -> form.add("client_secret", s.reveal()));
     return post(c.tokenUrl(), form);
   }
 
-  Uni<AccessToken> post(String tokenUrl, MultiMap form) {
+  /** {@code grant_type=refresh_token}. */
+  public Uni<TokenResponse> refresh(
+      ResolvedConnection c, Secret refreshToken, Optional<Secret> clientSecret) {
+    MultiMap form =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("grant_type", "refresh_token")
+            .add("client_id", c.clientId())
+            .add("refresh_token", refreshToken.reveal())
+            .add("scope", String.join(" ", c.scopes()));
+    clientSecret.ifPresent(s -> form.add("client_secret", s.reveal()));
+    return post(c.tokenUrl(), form);
+  }
+
+  Uni<TokenResponse> post(String tokenUrl, MultiMap form) {
     return client
         .postAbs(tokenUrl)
         .timeout(config.token().requestTimeout().toMillis())
@@ -62,18 +95,25 @@ public class TokenEndpointClient {
         .map(this::parse);
   }
 
-  private AccessToken parse(HttpResponse<?> response) {
+  private TokenResponse parse(HttpResponse<?> response) {
     Instant arrival = clock.instant();
     JsonObject body = json(response);
     if (response.statusCode() == 200 && body != null && body.getValue("access_token") != null) {
       Long refreshIn = seconds(body.getValue("refresh_in"));
       Long expiresIn = seconds(body.getValue("expires_in"));
-      return TokenLifetimes.of(
-          Secret.of(body.getString("access_token")),
-          arrival,
-          expiresIn == null ? 3600 : expiresIn,
-          refreshIn,
-          config.token().refreshAhead());
+      AccessToken access =
+          TokenLifetimes.of(
+              Secret.of(body.getString("access_token")),
+              arrival,
+              expiresIn == null ? 3600 : expiresIn,
+              refreshIn,
+              config.token().refreshAhead());
+      Object refresh = body.getValue("refresh_token");
+      return new TokenResponse(
+          access,
+          refresh instanceof String r && !r.isBlank()
+              ? Optional.of(Secret.of(r))
+              : Optional.empty());
     }
     boolean transientFailure = response.statusCode() >= 500 || response.statusCode() == 429;
     if (body == null || body.getValue("error") == null) {
@@ -89,7 +129,7 @@ public class TokenEndpointClient {
     return raise(String.valueOf(body.getValue("error")), description, transientFailure);
   }
 
-  private static AccessToken raise(String error, String description, boolean transientFailure) {
+  private static TokenResponse raise(String error, String description, boolean transientFailure) {
     throw new IdpError(
         error.length() > 64 ? error.substring(0, 64) : error,
         description,

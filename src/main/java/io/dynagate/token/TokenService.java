@@ -1,9 +1,11 @@
 package io.dynagate.token;
 
 import io.dynagate.config.DynagateConfig;
+import io.dynagate.connection.AuthType;
 import io.dynagate.connection.ConnectionChanged;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ResolvedConnection;
+import io.dynagate.connection.StoredSecret;
 import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretField;
@@ -71,17 +73,44 @@ public class TokenService {
     fleet.on(DROP_EVENT, cache::dropLocal);
   }
 
-  /** A usable token for the connection, or a {@link GatewayProblem} saying why there is none. */
+  /**
+   * A usable token for the connection, or a {@link GatewayProblem} saying why there is none. A
+   * token past its refresh time is still handed out while one refresh runs in the background.
+   */
   public Uni<AccessToken> token(ResolvedConnection c) {
     Instant now = clock.instant();
-    return switch (c.type()) {
-      case STATIC_TOKEN -> staticToken(c, now);
-      case AUTHORIZATION_CODE -> Uni.createFrom().failure(authorizationRequired());
-      case CLIENT_CREDENTIALS -> {
-        Optional<AccessToken> local = cache.local(c.id(), now, config.minRemaining());
-        yield local.isPresent() ? Uni.createFrom().item(local.get()) : singleFlight(c);
+    if (c.type() == AuthType.STATIC_TOKEN) {
+      return staticToken(c, now);
+    }
+    Optional<AccessToken> local = cache.local(c.id(), now, config.minRemaining());
+    if (local.isPresent()) {
+      if (!now.isBefore(local.get().refreshAt())) {
+        singleFlight(c, true)
+            .subscribe()
+            .with(t -> {}, e -> LOG.debugf("background refresh of %s failed", c.id()));
       }
-    };
+      return Uni.createFrom().item(local.get());
+    }
+    return singleFlight(c, false);
+  }
+
+  /**
+   * Drops exactly the token that Dataverse refused (not a newer one another request already
+   * obtained), so the next {@link #token} fetches a fresh one.
+   */
+  public Uni<Void> invalidate(ResolvedConnection c, AccessToken used) {
+    return cache.dropIfSame(c.id(), used);
+  }
+
+  /**
+   * {@code DELETE …/tokens}: forgets cached tokens everywhere and a delegated connection's grant.
+   */
+  public Uni<Void> forgetAll(ResolvedConnection c) {
+    Uni<Void> refresh =
+        c.type() == AuthType.AUTHORIZATION_CODE
+            ? connections.dropRefreshToken(c.id())
+            : Uni.createFrom().voidItem();
+    return refresh.chain(() -> forget(c.id()));
   }
 
   /** Forgets every cached token of the connection, on every replica. */
@@ -98,7 +127,7 @@ public class TokenService {
         .with(x -> {}, e -> LOG.warnf("token cache not cleared: %s", e.getClass().getSimpleName()));
   }
 
-  private Uni<AccessToken> singleFlight(ResolvedConnection c) {
+  private Uni<AccessToken> singleFlight(ResolvedConnection c, boolean dueOnly) {
     Instant deadline = clock.instant().plus(config.waitLimit());
     Uni<AccessToken>[] holder = newHolder();
     Uni<AccessToken> flight =
@@ -106,7 +135,7 @@ public class TokenService {
             c.id(),
             id ->
                 holder[0] =
-                    obtain(c, deadline)
+                    obtain(c, deadline, dueOnly)
                         .ifNoItem()
                         .after(config.waitLimit())
                         .failWith(this::unavailable)
@@ -122,33 +151,42 @@ public class TokenService {
     return new Uni[1];
   }
 
-  private Uni<AccessToken> obtain(ResolvedConnection c, Instant deadline) {
-    return cache
-        .shared(c.id(), clock.instant(), config.minRemaining())
+  private Uni<AccessToken> obtain(ResolvedConnection c, Instant deadline, boolean dueOnly) {
+    return shared(c, dueOnly)
         .chain(
-            found -> found.isPresent() ? Uni.createFrom().item(found.get()) : locked(c, deadline));
+            found ->
+                found.isPresent()
+                    ? Uni.createFrom().item(found.get())
+                    : locked(c, deadline, dueOnly));
+  }
+
+  /** The Redis token if usable; for a refresh, only if it is not itself due. */
+  private Uni<Optional<AccessToken>> shared(ResolvedConnection c, boolean dueOnly) {
+    Instant now = clock.instant();
+    return cache
+        .shared(c.id(), now, config.minRemaining())
+        .map(t -> t.filter(token -> !dueOnly || now.isBefore(token.refreshAt())));
   }
 
   /** Takes the fleet lock and fetches, or waits for the replica that holds it. */
-  private Uni<AccessToken> locked(ResolvedConnection c, Instant deadline) {
+  private Uni<AccessToken> locked(ResolvedConnection c, Instant deadline, boolean dueOnly) {
     String owner = TokenLock.newOwner();
     return lock.tryAcquire(c.id(), owner, config.lockLease())
         .chain(
             acquired -> {
               if (!acquired) {
-                return waitForPeer(c, deadline);
+                return waitForPeer(c, deadline, dueOnly);
               }
               // a peer may have stored a token between our miss and our lock
-              return cache
-                  .shared(c.id(), clock.instant(), config.minRemaining())
+              return shared(c, dueOnly)
                   .chain(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : fetch(c))
                   .eventually(() -> lock.release(c.id(), owner));
             });
   }
 
-  private Uni<AccessToken> waitForPeer(ResolvedConnection c, Instant deadline) {
+  private Uni<AccessToken> waitForPeer(ResolvedConnection c, Instant deadline, boolean dueOnly) {
     return delay(POLL)
-        .chain(() -> cache.shared(c.id(), clock.instant(), config.minRemaining()))
+        .chain(() -> shared(c, dueOnly))
         .chain(
             found -> {
               if (found.isPresent()) {
@@ -159,11 +197,29 @@ public class TokenService {
               }
               // the holder finished without a token, or died: take over once its lease lapses
               return lock.held(c.id())
-                  .chain(held -> held ? waitForPeer(c, deadline) : locked(c, deadline));
+                  .chain(
+                      held ->
+                          held ? waitForPeer(c, deadline, dueOnly) : locked(c, deadline, dueOnly));
             });
   }
 
   private Uni<AccessToken> fetch(ResolvedConnection c) {
+    return notBackingOff(c)
+        .chain(() -> c.type() == AuthType.AUTHORIZATION_CODE ? refresh(c) : clientCredentials(c))
+        .call(t -> cache.put(c.id(), t, clock.instant()))
+        .call(t -> status.success(c.id(), clock.instant(), t.expiresAt()))
+        .invoke(t -> metrics.tokenFetch(c.id(), c.type().wire(), "success"))
+        .onFailure(IdpError.class)
+        .call(e -> recordFailure(c, (IdpError) e))
+        .onFailure(DecryptionFailedException.class)
+        .invoke(e -> LOG.errorf("a stored secret of %s does not decrypt", c.id()))
+        .onFailure(e -> e instanceof IdpError i && i.isInvalidGrant())
+        .transform(e -> authorizationRequired())
+        .onFailure(e -> !(e instanceof GatewayProblem))
+        .transform(e -> unavailable(config.retryAfter()));
+  }
+
+  private Uni<AccessToken> clientCredentials(ResolvedConnection c) {
     return connections
         .secret(c.id(), SecretField.CLIENT_SECRET)
         .chain(
@@ -172,22 +228,55 @@ public class TokenService {
                     ? endpoint.clientCredentials(c, secret.get())
                     : Uni.createFrom()
                         .failure(
-                            new IdpError("no_client_secret", "No client secret stored.", false)))
-        .call(t -> cache.put(c.id(), t, clock.instant()))
-        .call(t -> status.success(c.id(), clock.instant(), t.expiresAt()))
-        .invoke(t -> metrics.tokenFetch(c.id(), c.type().wire(), "success"))
-        .onFailure(IdpError.class)
-        .call(e -> recordFailure(c, (IdpError) e))
-        .onFailure(DecryptionFailedException.class)
-        .invoke(e -> LOG.errorf("stored client secret of %s does not decrypt", c.id()))
-        .onFailure(e -> !(e instanceof GatewayProblem))
-        .transform(e -> unavailable());
+                            new IdpError("no_client_secret", "No client secret stored.", false)));
+  }
+
+  /**
+   * Redeems the stored refresh token; the newest refresh token replaces it only if nobody wrote a
+   * newer one meanwhile. A dead grant ({@code invalid_grant}) is forgotten: consent is needed.
+   */
+  private Uni<AccessToken> refresh(ResolvedConnection c) {
+    return connections
+        .refreshToken(c.id())
+        .chain(
+            stored -> {
+              if (stored.isEmpty()) {
+                return Uni.createFrom().failure(authorizationRequired());
+              }
+              StoredSecret redeemed = stored.get();
+              return connections
+                  .secret(c.id(), SecretField.CLIENT_SECRET)
+                  .chain(secret -> endpoint.refresh(c, redeemed.value(), secret))
+                  .call(
+                      r ->
+                          r.refreshToken().isPresent()
+                              ? connections.rotateRefreshToken(
+                                  c.id(), r.refreshToken().get(), redeemed.version())
+                              : Uni.createFrom().voidItem())
+                  .map(TokenResponse::accessToken)
+                  .onFailure(e -> e instanceof IdpError i && i.isInvalidGrant())
+                  .call(e -> connections.dropRefreshToken(c.id(), redeemed.version()));
+            });
+  }
+
+  /** After transient IdP failures, waits out the capped exponential back-off. */
+  private Uni<Void> notBackingOff(ResolvedConnection c) {
+    return status
+        .retryAt(c.id())
+        .chain(
+            retryAt -> {
+              Instant now = clock.instant();
+              if (retryAt.isPresent() && now.isBefore(retryAt.get())) {
+                return Uni.createFrom().failure(unavailable(Duration.between(now, retryAt.get())));
+              }
+              return Uni.createFrom().voidItem();
+            });
   }
 
   private Uni<Void> recordFailure(ResolvedConnection c, IdpError e) {
     metrics.tokenFetch(c.id(), c.type().wire(), e.isTransient() ? "unavailable" : "refused");
     LOG.warnf("token request for %s failed: %s", c.id(), e.error());
-    return status.failure(c.id(), e);
+    return status.failure(c.id(), e, clock.instant(), config.backoffBase(), config.backoffMax());
   }
 
   private Uni<AccessToken> staticToken(ResolvedConnection c, Instant now) {
@@ -217,10 +306,14 @@ public class TokenService {
   }
 
   private GatewayProblem unavailable() {
+    return unavailable(config.retryAfter());
+  }
+
+  private static GatewayProblem unavailable(Duration retryAfter) {
     return GatewayProblem.retryAfter(
         ProblemCode.TOKEN_UNAVAILABLE,
         "No access token could be obtained for this connection; retry later.",
-        Math.max(1, config.retryAfter().toSeconds()));
+        Math.max(1, (retryAfter.toMillis() + 999) / 1000));
   }
 
   static GatewayProblem authorizationRequired() {

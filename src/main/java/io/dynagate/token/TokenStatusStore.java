@@ -4,8 +4,10 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the status endpoint shows about tokens, shared by all replicas in the Redis hash {@code
@@ -44,18 +46,53 @@ public class TokenStatusStore {
         .recoverWithNull();
   }
 
-  public Uni<Void> failure(String connectionId, IdpError error) {
-    return hashes
-        .hset(
-            key(connectionId),
-            Map.of(
-                "error",
-                error.error(),
-                "description",
-                error.description() == null ? "" : error.description()))
+  /**
+   * Records the IdP's error; a transient one also sets the next attempt time (capped exponential
+   * back-off shared by every replica).
+   */
+  public Uni<Void> failure(
+      String connectionId, IdpError error, Instant now, Duration base, Duration max) {
+    String key = key(connectionId);
+    Uni<Void> recorded =
+        hashes
+            .hset(
+                key,
+                Map.of(
+                    "error",
+                    error.error(),
+                    "description",
+                    error.description() == null ? "" : error.description()))
+            .replaceWithVoid();
+    if (!error.isTransient()) {
+      return recorded
+          .chain(() -> hashes.hdel(key, "failures", "retryAt"))
+          .replaceWithVoid()
+          .onFailure()
+          .recoverWithNull();
+    }
+    return recorded
+        .chain(() -> hashes.hincrby(key, "failures", 1))
+        .chain(
+            failures -> {
+              long factor = 1L << Math.min(20, Math.max(0, failures - 1));
+              Duration wait = base.multipliedBy(factor);
+              if (wait.compareTo(max) > 0) {
+                wait = max;
+              }
+              return hashes.hset(key, "retryAt", now.plus(wait).toString());
+            })
         .replaceWithVoid()
         .onFailure()
         .recoverWithNull();
+  }
+
+  /** When the next token-endpoint attempt may be made, if a back-off is running. */
+  public Uni<Optional<Instant>> retryAt(String connectionId) {
+    return hashes
+        .hget(key(connectionId), "retryAt")
+        .map(v -> Optional.ofNullable(v).map(Instant::parse))
+        .onFailure()
+        .recoverWithItem(Optional.empty());
   }
 
   public Uni<Void> clear(String connectionId) {
