@@ -76,16 +76,18 @@ class ThrottleHolds {
     if (retryAfter == null || retryAfter.isBlank()) {
       return DEFAULT_HOLD;
     }
+    String value = retryAfter.trim();
     Duration d;
     try {
-      d = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+      d = Duration.ofSeconds(Long.parseLong(value));
     } catch (NumberFormatException e) {
+      if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return MAX_HOLD; // delay-seconds too large for a long: as long as we ever hold
+      }
       try {
         d =
             Duration.between(
-                now,
-                ZonedDateTime.parse(retryAfter.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                    .toInstant());
+                now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
       } catch (DateTimeParseException e2) {
         return DEFAULT_HOLD;
       }

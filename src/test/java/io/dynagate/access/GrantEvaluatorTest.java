@@ -1,0 +1,197 @@
+package io.dynagate.access;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.dynagate.access.GrantEvaluator.Denial;
+import io.dynagate.grant.GrantView;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class GrantEvaluatorTest {
+
+  private static final Instant T = Instant.parse("2025-01-01T00:00:00Z");
+  private static final String ALLOWED = "allowed";
+
+  /** A grant; {@code sets} "*" means no entity-set limit, else a '/'-separated list. */
+  private static GrantView grant(String access, String sets, boolean impersonation) {
+    List<String> entitySets =
+        "*".equals(sets) ? null : sets.isEmpty() ? List.of() : Arrays.asList(sets.split("/"));
+    return new GrantView("contoso", "engine-1", access, entitySets, impersonation, T, T);
+  }
+
+  private static String outcome(Optional<Denial> decision) {
+    return decision.map(Denial::name).orElse(ALLOWED);
+  }
+
+  private static String evaluate(
+      GrantView grant, String method, String entitySet, boolean batch, boolean impersonation) {
+    return outcome(GrantEvaluator.evaluate(grant, method, entitySet, batch, impersonation));
+  }
+
+  @ParameterizedTest(name = "{0}: read={1} write={2} full={3}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # method | read    | write   | full
+          GET      | allowed | allowed | allowed
+          HEAD     | allowed | allowed | allowed
+          POST     | METHOD  | allowed | allowed
+          PATCH    | METHOD  | allowed | allowed
+          PUT      | METHOD  | allowed | allowed
+          DELETE   | METHOD  | METHOD  | allowed
+          OPTIONS  | METHOD  | METHOD  | METHOD
+          TRACE    | METHOD  | METHOD  | METHOD
+          CONNECT  | METHOD  | METHOD  | METHOD
+          MERGE    | METHOD  | METHOD  | METHOD
+          get      | allowed | allowed | allowed
+          delete   | METHOD  | METHOD  | allowed
+          """)
+  void accessLevelAllowsExactlyItsMethods(String method, String read, String write, String full) {
+    assertEquals(read, evaluate(grant("read", "*", false), method, "accounts", false, false));
+    assertEquals(write, evaluate(grant("write", "*", false), method, "accounts", false, false));
+    assertEquals(full, evaluate(grant("full", "*", false), method, "accounts", false, false));
+  }
+
+  @ParameterizedTest(name = "access ''{0}'' allows nothing")
+  @NullSource
+  @ValueSource(strings = {"", "admin", "READ", "Full", " full", "read,write"})
+  void unknownAccessLevelIsRefusedAsMethod(String access) {
+    for (String method : List.of("GET", "HEAD", "POST", "DELETE")) {
+      assertEquals(
+          "METHOD", evaluate(grant(access, "*", true), method, "accounts", false, false), method);
+    }
+  }
+
+  @ParameterizedTest(name = "limits [{0}], entity set {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      textBlock =
+          """
+          # grant's entitySets  | requested entity set | expected
+          *                     | accounts             | allowed
+          *                     | contacts             | allowed
+          *                     | WhoAmI               | allowed
+          *                     | null                 | allowed
+          accounts              | accounts             | allowed
+          accounts/contacts     | contacts             | allowed
+          accounts              | contacts             | ENTITY_SET
+          accounts              | Accounts             | ENTITY_SET
+          accounts              | account              | ENTITY_SET
+          accounts              | accounts2            | ENTITY_SET
+          accounts              | ''                   | ENTITY_SET
+          accounts              | null                 | ENTITY_SET
+          accounts              | WhoAmI               | ENTITY_SET
+          accounts/WhoAmI       | WhoAmI               | allowed
+          accounts/WhoAmI       | null                 | ENTITY_SET
+          ''                    | accounts             | ENTITY_SET
+          ''                    | null                 | ENTITY_SET
+          """)
+  void entitySetLimitsAllowOnlyListedSets(String sets, String entitySet, String expected) {
+    for (String access : List.of("read", "write", "full")) {
+      assertEquals(
+          expected, evaluate(grant(access, sets, false), "GET", entitySet, false, false), access);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} with entity-set limits: listed={1}, other={2}")
+  @CsvSource({
+    "read,  GET,    allowed, ENTITY_SET",
+    "read,  POST,   METHOD,  METHOD",
+    "write, PATCH,  allowed, ENTITY_SET",
+    "write, DELETE, METHOD,  METHOD",
+    "full,  DELETE, allowed, ENTITY_SET"
+  })
+  void methodIsCheckedBeforeEntitySet(String access, String method, String listed, String other) {
+    GrantView g = grant(access, "accounts", false);
+    assertEquals(listed, evaluate(g, method, "accounts", false, false));
+    assertEquals(other, evaluate(g, method, "contacts", false, false));
+  }
+
+  @ParameterizedTest(name = "{0}/{1}: grant.impersonation={2}, requested={3} -> {4}")
+  @CsvSource({
+    // access, method, grant allows impersonation, request impersonates, expected
+    "read,  GET,    false, true,  IMPERSONATION",
+    "read,  GET,    true,  true,  allowed",
+    "read,  GET,    false, false, allowed",
+    "read,  GET,    true,  false, allowed",
+    "write, POST,   false, true,  IMPERSONATION",
+    "write, POST,   true,  true,  allowed",
+    "full,  DELETE, false, true,  IMPERSONATION",
+    "full,  DELETE, true,  true,  allowed",
+    // the method check comes first
+    "read,  DELETE, false, true,  METHOD",
+    "read,  DELETE, true,  true,  METHOD"
+  })
+  void impersonationNeedsTheGrantFlag(
+      String access, String method, boolean allowed, boolean requested, String expected) {
+    assertEquals(
+        expected, evaluate(grant(access, "*", allowed), method, "accounts", false, requested));
+  }
+
+  @ParameterizedTest(name = "impersonation refused before entity set ({0})")
+  @CsvSource({"accounts, IMPERSONATION", "contacts, IMPERSONATION"})
+  void impersonationIsCheckedBeforeEntitySet(String entitySet, String expected) {
+    assertEquals(
+        expected, evaluate(grant("full", "accounts", false), "GET", entitySet, false, true));
+  }
+
+  static Stream<Arguments> batchCases() {
+    return Stream.of(
+        // access, entitySets, method, grant.impersonation, impersonating, expected
+        Arguments.of("full", "*", "POST", false, false, ALLOWED),
+        Arguments.of("full", "*", "POST", true, true, ALLOWED),
+        Arguments.of("full", "accounts", "POST", false, false, "BATCH"),
+        Arguments.of("full", "accounts/$batch", "POST", false, false, "BATCH"),
+        Arguments.of("full", "", "POST", false, false, "BATCH"),
+        // write passes the method check for POST and is then refused by the batch rule
+        Arguments.of("write", "*", "POST", false, false, "BATCH"),
+        Arguments.of("write", "accounts", "POST", false, false, "BATCH"),
+        // read fails the method check for POST before the batch rule is reached
+        Arguments.of("read", "*", "POST", false, false, "METHOD"),
+        Arguments.of("read", "accounts", "POST", false, false, "METHOD"),
+        // a read-level batch flag on a GET still needs full
+        Arguments.of("read", "*", "GET", false, false, "BATCH"),
+        // impersonation is refused before the batch rule
+        Arguments.of("full", "*", "POST", false, true, "IMPERSONATION"),
+        Arguments.of("write", "*", "POST", false, true, "IMPERSONATION"),
+        // an unknown level is refused as METHOD even for a batch
+        Arguments.of("admin", "*", "POST", true, false, "METHOD"));
+  }
+
+  @ParameterizedTest(name = "batch with {0} [{1}] {2}, impersonation {3}/{4} -> {5}")
+  @MethodSource("batchCases")
+  void batchNeedsFullGrantWithoutEntitySetLimits(
+      String access,
+      String sets,
+      String method,
+      boolean grantImpersonation,
+      boolean impersonating,
+      String expected) {
+    GrantView g = grant(access, sets, grantImpersonation);
+    // the entity set passed for a batch ($batch or null) must not change the outcome
+    assertEquals(expected, evaluate(g, method, "$batch", true, impersonating), "$batch");
+    assertEquals(expected, evaluate(g, method, null, true, impersonating), "null");
+  }
+
+  @ParameterizedTest(name = "{0} -> reason tag {1}")
+  @CsvSource({
+    "METHOD, method",
+    "ENTITY_SET, entity_set",
+    "IMPERSONATION, impersonation",
+    "BATCH, batch"
+  })
+  void denialReasonIsTheMetricTag(Denial denial, String reason) {
+    assertEquals(reason, denial.reason());
+  }
+}
