@@ -6,6 +6,9 @@ import java.time.Instant;
 
 /** Expiry arithmetic, pure so it is tested with any clock. */
 public final class TokenLifetimes {
+  /** Longer lifetimes than this are treated as this (and cannot overflow the arithmetic). */
+  static final long MAX_LIFETIME_SECONDS = 7L * 24 * 3600;
+
   private TokenLifetimes() {}
 
   /**
@@ -17,16 +20,16 @@ public final class TokenLifetimes {
    */
   public static AccessToken of(
       Secret value, Instant arrival, long expiresIn, Long refreshIn, Duration refreshAhead) {
-    Instant expiresAt = arrival.plusSeconds(Math.max(0, expiresIn));
+    long lifetime = Math.min(Math.max(0, expiresIn), MAX_LIFETIME_SECONDS);
+    Instant expiresAt = arrival.plusSeconds(lifetime);
     Instant refreshAt;
-    if (refreshIn != null && refreshIn > 0 && refreshIn < expiresIn) {
+    if (refreshIn != null && refreshIn > 0 && refreshIn < lifetime) {
       refreshAt = arrival.plusSeconds(refreshIn);
     } else {
-      refreshAt = expiresAt.minus(refreshAhead);
-      if (refreshAt.isBefore(arrival)) {
-        // very short-lived token: refresh from half its life
-        refreshAt = arrival.plusSeconds(Math.max(0, expiresIn) / 2);
-      }
+      // refresh-ahead before expiry, but never before half the token's life
+      Instant ahead = expiresAt.minus(refreshAhead);
+      Instant half = arrival.plusSeconds(lifetime / 2);
+      refreshAt = ahead.isAfter(half) ? ahead : half;
     }
     return new AccessToken(value, expiresAt, refreshAt);
   }

@@ -60,7 +60,11 @@ class TokenLifetimesTest {
           3600         | null       | 60                | 3540
           3600         | null       | 0                 | 3600
           86400        | null       | 300               | 86100
-          301          | null       | 300               | 1
+          # never before half the token's life (no jump around refresh-ahead = lifetime)
+          301          | null       | 300               | 150
+          300          | null       | 300               | 150
+          600          | null       | 300               | 300
+          601          | null       | 300               | 301
           # refresh_in not below expires_in is ignored
           3600         | 3600       | 300               | 3300
           3600         | 7200       | 300               | 3300
