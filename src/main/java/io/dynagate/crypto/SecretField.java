@@ -6,7 +6,9 @@ public enum SecretField {
   STATIC_TOKEN("static_token"),
   REFRESH_TOKEN("refresh_token"),
   /** Access tokens cached in Redis (never in PostgreSQL). */
-  ACCESS_TOKEN("access_token");
+  ACCESS_TOKEN("access_token"),
+  /** PKCE verifiers of pending consents, in Redis for ten minutes. */
+  PKCE_VERIFIER("pkce_verifier");
 
   private final String column;
 

@@ -3,6 +3,7 @@ package io.dynagate.proxy;
 import io.dynagate.config.DynagateConfig;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.token.TokenService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.Future;
@@ -38,9 +39,12 @@ class ForwardStep {
   private final ThrottleHolds holds;
   private final String publicBaseUrl;
 
-  ForwardStep(Vertx vertx, DynagateConfig config, ThrottleHolds holds) {
+  private final TokenService tokens;
+
+  ForwardStep(Vertx vertx, DynagateConfig config, ThrottleHolds holds, TokenService tokens) {
     this.config = config.proxy();
     this.holds = holds;
+    this.tokens = tokens;
     this.publicBaseUrl = stripSlash(config.publicBaseUrl());
     this.client =
         vertx.createHttpClient(
@@ -59,6 +63,15 @@ class ForwardStep {
       throw tooLarge();
     }
     boolean hasBody = length > 0 || in.headers().contains("Transfer-Encoding");
+    x.upstreamStartNanos = System.nanoTime();
+    return send(x, hasBody, length)
+        .chain(r -> retryOnceIfRefused(x, hasBody, r))
+        .chain(r -> UniHelper.toUni(relay(x, r)))
+        .replaceWith(x);
+  }
+
+  private Uni<HttpClientResponse> send(ProxyExchange x, boolean hasBody, long length) {
+    HttpServerRequest in = x.rc.request();
     MultiMap headers = HeaderPolicy.upstreamRequestHeaders(in.headers());
     headers.set("Authorization", "Bearer " + x.token.value().reveal());
     if (hasBody && length > 0) {
@@ -71,7 +84,6 @@ class ForwardStep {
             .setHeaders(headers)
             .setFollowRedirects(false)
             .setIdleTimeout(config.upstreamTimeout().toMillis());
-    x.upstreamStartNanos = System.nanoTime();
     Future<HttpClientResponse> response =
         client
             .request(options)
@@ -92,11 +104,31 @@ class ForwardStep {
                       ? request.send(new LimitedReadStream(in, config.maxRequestBytes()))
                       : request.send();
                 });
-    return UniHelper.toUni(response)
+    return UniHelper.toUni(response).onFailure().transform(ForwardStep::problem);
+  }
+
+  /**
+   * Dataverse refused the token (401): drop exactly that token, get a fresh one and send once more,
+   * when the request has no body to replay. A static token is what it is: no retry.
+   */
+  private Uni<HttpClientResponse> retryOnceIfRefused(
+      ProxyExchange x, boolean hasBody, HttpClientResponse response) {
+    if (response.statusCode() != 401
+        || hasBody
+        || x.connection.type() == io.dynagate.connection.AuthType.STATIC_TOKEN) {
+      return Uni.createFrom().item(response);
+    }
+    return UniHelper.toUni(response.body())
         .onFailure()
-        .transform(ForwardStep::problem)
-        .chain(r -> UniHelper.toUni(relay(x, r)))
-        .replaceWith(x);
+        .recoverWithNull()
+        .chain(() -> tokens.invalidate(x.connection, x.token))
+        .chain(() -> tokens.token(x.connection))
+        .chain(
+            fresh -> {
+              x.token = fresh;
+              x.retried = true;
+              return send(x, false, -1);
+            });
   }
 
   private Future<Void> relay(ProxyExchange x, HttpClientResponse upstream) {

@@ -22,6 +22,7 @@ final class ProxyExchange {
   ResolvedConnection connection;
   AccessToken token;
   String decision = "-";
+  boolean retried;
   long tokenNanos;
   long upstreamStartNanos;
   int status;

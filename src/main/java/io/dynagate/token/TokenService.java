@@ -113,6 +113,26 @@ public class TokenService {
     return refresh.chain(() -> forget(c.id()));
   }
 
+  /**
+   * A new consent: the access token from the code exchange becomes the current one (the caller
+   * stored the refresh token); old copies on other replicas are dropped, back-off and errors end.
+   */
+  public Uni<Void> consented(ResolvedConnection c, AccessToken token) {
+    Instant now = clock.instant();
+    return fleet
+        .publish(DROP_EVENT, c.id())
+        .chain(() -> cache.put(c.id(), token, now))
+        .chain(() -> status.success(c.id(), now, token.expiresAt()))
+        .invoke(() -> metrics.tokenFetch(c.id(), "authorization_code", "success"));
+  }
+
+  /** Records a failed consent (the IdP's error) for the status endpoint. */
+  public Uni<Void> consentFailed(ResolvedConnection c, IdpError error) {
+    metrics.tokenFetch(c.id(), "authorization_code", "refused");
+    return status.failure(
+        c.id(), error, clock.instant(), config.backoffBase(), config.backoffMax());
+  }
+
   /** Forgets every cached token of the connection, on every replica. */
   public Uni<Void> forget(String connectionId) {
     return cache
