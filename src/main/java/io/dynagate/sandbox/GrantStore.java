@@ -118,9 +118,11 @@ final class GrantStore {
   }
 
   synchronized String issueRefreshToken(String clientId, String scope) {
+    Instant now = now();
+    refreshTokens.values().removeIf(g -> !g.expiresAt().isAfter(now));
     String value = "sbx-rt." + random(48);
     refreshTokens.put(
-        value, new RefreshGrant(clientId, scope, now().plus(REFRESH_TOKEN_LIFETIME), false));
+        value, new RefreshGrant(clientId, scope, now.plus(REFRESH_TOKEN_LIFETIME), false));
     return value;
   }
 
