@@ -13,12 +13,20 @@ import io.vertx.ext.web.RoutingContext;
  *   <li>{@code GET /_sandbox/stats}: request counters
  *   <li>{@code GET|POST /_sandbox/knobs}: read or change knobs
  *   <li>{@code GET /_sandbox/requests}: the last data API requests with their headers
- *   <li>{@code POST /_sandbox/tokens/revoke}: forget every issued token
+ *   <li>{@code POST /_sandbox/tokens/revoke}: forget every issued access token
+ *   <li>{@code POST /_sandbox/refresh-tokens/revoke}: every issued refresh token stops working
  * </ul>
+ *
+ * <p>{@code POST /_sandbox/knobs} also takes the action {@code "revokeRefreshTokens": true},
+ * carried out after the knobs in the same body are applied (and not at all if one of them is
+ * invalid).
  */
 final class ControlApi {
 
   static final String PREFIX = "/_sandbox";
+
+  /** Action (not a knob) accepted in the knobs body. */
+  private static final String REVOKE_REFRESH_TOKENS = "revokeRefreshTokens";
 
   private final SandboxServer server;
 
@@ -35,6 +43,7 @@ final class ControlApi {
         .get(PREFIX + "/requests")
         .handler(ctx -> json(ctx, 200, server.requestLog().toJson().encode()));
     router.post(PREFIX + "/tokens/revoke").handler(this::revoke);
+    router.post(PREFIX + "/refresh-tokens/revoke").handler(this::revokeRefreshTokens);
   }
 
   private void reset(RoutingContext ctx) {
@@ -44,6 +53,11 @@ final class ControlApi {
 
   private void revoke(RoutingContext ctx) {
     server.revokeTokens();
+    ctx.response().setStatusCode(204).end();
+  }
+
+  private void revokeRefreshTokens(RoutingContext ctx) {
+    server.revokeRefreshTokens();
     ctx.response().setStatusCode(204).end();
   }
 
@@ -59,11 +73,19 @@ final class ControlApi {
       json(ctx, 400, error("the body must be a JSON object of knobs"));
       return;
     }
+    Object revoke = body.remove(REVOKE_REFRESH_TOKENS);
+    if (revoke != null && !(revoke instanceof Boolean)) {
+      json(ctx, 400, error("'" + REVOKE_REFRESH_TOKENS + "' must be true or false"));
+      return;
+    }
     try {
       server.knobs().apply(body);
     } catch (IllegalArgumentException e) {
       json(ctx, 400, error(e.getMessage()));
       return;
+    }
+    if (Boolean.TRUE.equals(revoke)) {
+      server.revokeRefreshTokens();
     }
     json(ctx, 200, server.knobs().toJson().encode());
   }

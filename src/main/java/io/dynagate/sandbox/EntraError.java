@@ -62,6 +62,63 @@ record EntraError(int status, String error, int aadsts, String description) {
             + " 'client_secret'.");
   }
 
+  static EntraError unknownClient(String clientId) {
+    return new EntraError(
+        400,
+        "unauthorized_client",
+        700016,
+        "Application with identifier '"
+            + clientId
+            + "' was not found in the directory. This can happen if the application has not been"
+            + " installed by the administrator of the tenant or consented to by any user in the"
+            + " tenant. You may have sent your authentication request to the wrong tenant.");
+  }
+
+  /** Unknown, expired, revoked (or knob-refused) code or refresh token. */
+  static EntraError expiredGrant() {
+    return new EntraError(
+        400,
+        "invalid_grant",
+        70008,
+        "The provided authorization code or refresh token has expired due to inactivity. Send a"
+            + " new interactive authorization request for this user and resource.");
+  }
+
+  static EntraError codeAlreadyRedeemed() {
+    return new EntraError(
+        400,
+        "invalid_grant",
+        54005,
+        "OAuth2 Authorization code was already redeemed, please retry with a new valid code or"
+            + " use an existing refresh token.");
+  }
+
+  static EntraError pkceMismatch() {
+    return new EntraError(
+        400,
+        "invalid_grant",
+        501481,
+        "The Code_Verifier does not match the code_challenge supplied in the authorization"
+            + " request.");
+  }
+
+  static EntraError redirectUriMismatch(String given, String expected) {
+    return new EntraError(
+        400,
+        "invalid_grant",
+        500112,
+        "The reply address '"
+            + given
+            + "' does not match the reply address '"
+            + expected
+            + "' provided when requesting Authorization code.");
+  }
+
+  static EntraError issuedToAnotherClient(String what) {
+    return new EntraError(
+        400, "invalid_grant", 70000, "The provided " + what + " was issued to a different client.");
+  }
+
   static EntraError temporarilyUnavailable(int status) {
     return new EntraError(
         status,

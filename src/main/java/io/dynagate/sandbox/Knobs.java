@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * Test knobs that make the emulator misbehave on purpose: failures for the next n requests,
- * latency, token lifetime. Changed through {@code POST /_sandbox/knobs} or from Java.
+ * latency, token lifetime, refresh token rotation. Changed through {@code POST /_sandbox/knobs} or
+ * from Java. Every knob is a non-negative integer except {@code oldRefreshTokenInvalidAfterUse} (a
+ * boolean).
  */
 public final class Knobs {
 
@@ -22,7 +24,13 @@ public final class Knobs {
           "tokenLatencyMs",
           "tokenLifetimeSeconds",
           "tokenFailNext",
-          "tokenFailStatus");
+          "tokenFailStatus",
+          "invalidGrantNext",
+          "refreshInSeconds",
+          "refreshLatencyMs",
+          "oldRefreshTokenInvalidAfterUse");
+
+  private static final Set<String> BOOLEANS = Set.of("oldRefreshTokenInvalidAfterUse");
 
   private static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
   private static final int DEFAULT_TOKEN_FAIL_STATUS = 500;
@@ -35,6 +43,10 @@ public final class Knobs {
   private Integer tokenLifetimeSeconds;
   private int tokenFailNext;
   private int tokenFailStatus = DEFAULT_TOKEN_FAIL_STATUS;
+  private int invalidGrantNext;
+  private Integer refreshInSeconds;
+  private long refreshLatencyMs;
+  private boolean oldRefreshTokenInvalidAfterUse;
 
   /**
    * Sets the knobs present in {@code json}; {@code null} puts one back to its default. Either all
@@ -52,11 +64,21 @@ public final class Knobs {
       }
     }
     for (Map.Entry<String, Object> e : json) {
-      set(e.getKey(), (Number) e.getValue());
+      if (BOOLEANS.contains(e.getKey())) {
+        setFlag(e.getKey(), (Boolean) e.getValue());
+      } else {
+        set(e.getKey(), (Number) e.getValue());
+      }
     }
   }
 
   private static void check(String name, Object value) {
+    if (BOOLEANS.contains(name)) {
+      if (!(value instanceof Boolean)) {
+        throw new IllegalArgumentException("knob '" + name + "' must be true or false");
+      }
+      return;
+    }
     if (!(value instanceof Integer || value instanceof Long)) {
       throw new IllegalArgumentException("knob '" + name + "' must be an integer");
     }
@@ -81,14 +103,29 @@ public final class Knobs {
       case "tokenLifetimeSeconds" -> tokenLifetimeSeconds = value == null ? null : n;
       case "tokenFailNext" -> tokenFailNext = n;
       case "tokenFailStatus" -> tokenFailStatus = value == null ? DEFAULT_TOKEN_FAIL_STATUS : n;
+      case "invalidGrantNext" -> invalidGrantNext = n;
+      case "refreshInSeconds" -> refreshInSeconds = value == null ? null : n;
+      case "refreshLatencyMs" -> refreshLatencyMs = n;
       default -> throw new IllegalArgumentException("unknown knob '" + name + "'");
+    }
+  }
+
+  private void setFlag(String name, Boolean value) {
+    if (name.equals("oldRefreshTokenInvalidAfterUse")) {
+      oldRefreshTokenInvalidAfterUse = Boolean.TRUE.equals(value);
+    } else {
+      throw new IllegalArgumentException("unknown knob '" + name + "'");
     }
   }
 
   /** Puts every knob back to its default (no failures, no latency, configured lifetime). */
   public synchronized void clear() {
     for (String name : NAMES) {
-      set(name, null);
+      if (BOOLEANS.contains(name)) {
+        setFlag(name, null);
+      } else {
+        set(name, null);
+      }
     }
   }
 
@@ -102,7 +139,11 @@ public final class Knobs {
         .put("tokenLatencyMs", tokenLatencyMs)
         .put("tokenLifetimeSeconds", tokenLifetimeSeconds)
         .put("tokenFailNext", tokenFailNext)
-        .put("tokenFailStatus", tokenFailStatus);
+        .put("tokenFailStatus", tokenFailStatus)
+        .put("invalidGrantNext", invalidGrantNext)
+        .put("refreshInSeconds", refreshInSeconds)
+        .put("refreshLatencyMs", refreshLatencyMs)
+        .put("oldRefreshTokenInvalidAfterUse", oldRefreshTokenInvalidAfterUse);
   }
 
   /** True, and one less to go, when the next data request must fail with 401. */
@@ -149,5 +190,33 @@ public final class Knobs {
     return tokenLifetimeSeconds == null
         ? configured
         : Duration.ofSeconds(tokenLifetimeSeconds.longValue());
+  }
+
+  /**
+   * True, and one less to go, when the next {@code authorization_code} or {@code refresh_token}
+   * request must fail with {@code invalid_grant}.
+   */
+  synchronized boolean takeInvalidGrant() {
+    if (invalidGrantNext == 0) {
+      return false;
+    }
+    invalidGrantNext--;
+    return true;
+  }
+
+  synchronized long refreshLatencyMs() {
+    return refreshLatencyMs;
+  }
+
+  /** {@code refresh_in} for the next token: the knob when set, else {@code configured}. */
+  synchronized Optional<Duration> refreshIn(Optional<Duration> configured) {
+    return refreshInSeconds == null
+        ? configured
+        : Optional.of(Duration.ofSeconds(refreshInSeconds.longValue()));
+  }
+
+  /** Strict rotation: a refresh token stops working once it has been redeemed. */
+  synchronized boolean oldRefreshTokenInvalidAfterUse() {
+    return oldRefreshTokenInvalidAfterUse;
   }
 }

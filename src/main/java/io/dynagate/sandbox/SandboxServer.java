@@ -13,7 +13,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * with any {@link Vertx}, with or without Quarkus.
  *
  * <ul>
- *   <li>{@code POST /{tenant}/oauth2/v2.0/token}
+ *   <li>{@code POST /{tenant}/oauth2/v2.0/token}: see {@link TokenEndpoint}
+ *   <li>{@code GET|POST /{tenant}/oauth2/v2.0/authorize}: see {@link AuthorizeEndpoint}
  *   <li>{@code /api/data/v9.2/…}: {@code accounts}, {@code contacts}, {@code WhoAmI}, {@code
  *       $batch}
  *   <li>{@code /_sandbox/…}: see {@link ControlApi}
@@ -29,6 +30,7 @@ public final class SandboxServer {
   private final SandboxStats stats = new SandboxStats();
   private final RequestLog requestLog = new RequestLog();
   private final TokenStore tokens = new TokenStore();
+  private final GrantStore grants = new GrantStore();
   private final EntityStore store = new EntityStore();
   private final Router router;
   private volatile HttpServer http;
@@ -56,13 +58,16 @@ public final class SandboxServer {
 
   private Router router(Vertx vertx) {
     WebApi api = new WebApi(store, () -> baseUrl);
-    TokenEndpoint tokenEndpoint = new TokenEndpoint(vertx, options, tokens, knobs, stats);
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(vertx, options, tokens, grants, knobs, stats);
+    AuthorizeEndpoint authorize = new AuthorizeEndpoint(options, grants);
     DataApiHandler dataApi =
         new DataApiHandler(
             vertx, api, new BatchHandler(api, store), tokens, knobs, stats, requestLog);
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     r.post("/:tenant/oauth2/v2.0/token").handler(tokenEndpoint::handle);
+    r.get("/:tenant/oauth2/v2.0/authorize").handler(authorize::handle);
+    r.post("/:tenant/oauth2/v2.0/authorize").handler(authorize::handle);
     r.route("/api/data/v9.2").handler(dataApi::handle);
     r.route("/api/data/v9.2/*").handler(dataApi::handle);
     new ControlApi(this).mount(r);
@@ -106,18 +111,32 @@ public final class SandboxServer {
     return requestLog;
   }
 
-  /** Reseeds the data and clears counters, knobs, issued tokens and the request log. */
+  /**
+   * Reseeds the data and clears counters, knobs, issued tokens, authorization codes, refresh tokens
+   * and the request log.
+   */
   public void reset() {
     store.reseed();
     stats.clear();
     knobs.clear();
     tokens.revokeAll();
+    grants.clear();
     requestLog.clear();
   }
 
   /** Forgets every issued access token; requests bearing one get 401 from then on. */
   public void revokeTokens() {
     tokens.revokeAll();
+  }
+
+  /** Every refresh token issued so far stops working ({@code invalid_grant} from then on). */
+  public void revokeRefreshTokens() {
+    grants.revokeRefreshTokens();
+  }
+
+  /** Authorization codes and refresh tokens (tests move its clock). */
+  GrantStore grants() {
+    return grants;
   }
 
   /** Stops listening. */

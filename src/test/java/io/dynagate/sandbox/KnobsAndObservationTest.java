@@ -223,7 +223,9 @@ class KnobsAndObservationTest {
         new JsonObject()
             .put("tokenRequests", 0)
             .put("tokenRequestsByGrant", new JsonObject())
-            .put("dataRequests", 0),
+            .put("dataRequests", 0)
+            .put("refreshTokenRedemptions", 0)
+            .put("maxRedemptionsOfOneRefreshToken", 0),
         sandbox.stats());
     assertEquals(0, sandbox.requests().size());
     JsonObject knobs = json(sandbox.send("GET", "/_sandbox/knobs", null));

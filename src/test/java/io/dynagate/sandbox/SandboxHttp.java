@@ -7,12 +7,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -147,6 +151,111 @@ final class SandboxHttp implements AutoCloseable {
     System.arraycopy(headers, 0, all, base.length, headers.length);
     String target = path.startsWith("http") ? path : API + path;
     return send(method, target, body, all);
+  }
+
+  /** A PKCE verifier (43 characters) and its S256 challenge, computed here, not by the sandbox. */
+  static final String VERIFIER = "dBjftJeZ4CVP-mJ92K9VWj1ZXvHZqnGU-B-fKfOdKsA";
+
+  static final String CHALLENGE = s256(VERIFIER);
+
+  private static String s256(String verifier) {
+    try {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static final String REDIRECT_URI = "http://localhost:9/oauth2/callback";
+
+  static final String AUTHORIZE = "/" + TENANT + "/oauth2/v2.0/authorize";
+
+  /** The authorize parameters of a valid request with the default client. */
+  Map<String, String> authorizeParams(String state) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("client_id", server.options().clientId());
+    params.put("response_type", "code");
+    params.put("redirect_uri", REDIRECT_URI);
+    params.put("scope", server.baseUrl() + "/user_impersonation offline_access");
+    params.put("state", state);
+    params.put("code_challenge", CHALLENGE);
+    params.put("code_challenge_method", "S256");
+    return params;
+  }
+
+  /** {@code GET /{tenant}/oauth2/v2.0/authorize?…}. */
+  HttpResponse<String> authorize(Map<String, String> params) {
+    return send("GET", AUTHORIZE + "?" + form(params), null);
+  }
+
+  /** {@code POST /{tenant}/oauth2/v2.0/authorize} with the consent form. */
+  HttpResponse<String> consent(Map<String, String> params, String decision) {
+    Map<String, String> form = new LinkedHashMap<>(params);
+    form.put("decision", decision);
+    return send("POST", AUTHORIZE, form(form), "Content-Type", "application/x-www-form-urlencoded");
+  }
+
+  /** A fresh authorization code for the default client, {@link #REDIRECT_URI} and PKCE. */
+  String code() {
+    HttpResponse<String> response = consent(authorizeParams("s"), "accept");
+    assertEquals(302, response.statusCode(), response.body());
+    return query(response.headers().firstValue("Location").orElseThrow()).get("code");
+  }
+
+  /** The authorization code redemption form (public client, right verifier). */
+  Map<String, String> redeemForm(String code) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "authorization_code");
+    form.put("client_id", server.options().clientId());
+    form.put("code", code);
+    form.put("redirect_uri", REDIRECT_URI);
+    form.put("code_verifier", VERIFIER);
+    return form;
+  }
+
+  /** The refresh token form (public client). */
+  Map<String, String> refreshForm(String refreshToken) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", "refresh_token");
+    form.put("client_id", server.options().clientId());
+    form.put("refresh_token", refreshToken);
+    form.put("scope", server.baseUrl() + "/user_impersonation offline_access");
+    return form;
+  }
+
+  /** Tokens from a full authorization code flow. */
+  JsonObject userTokens() {
+    HttpResponse<String> response = tokenRequest(redeemForm(code()));
+    assertEquals(200, response.statusCode(), response.body());
+    return json(response);
+  }
+
+  /** The decoded query of a URL (the last value of a repeated name wins). */
+  static Map<String, String> query(String url) {
+    Map<String, String> result = new LinkedHashMap<>();
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return result;
+    }
+    for (String pair : url.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      result.put(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return result;
+  }
+
+  static String form(Map<String, String> form) {
+    return form.entrySet().stream()
+        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(Collectors.joining("&"));
   }
 
   JsonObject stats() {
