@@ -392,6 +392,28 @@ class ProxyPathTest {
   }
 
   @Test
+  void anUpstream401DropsThatTokenRefreshesOnceAndRetriesOnce() {
+    call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(200);
+    sandbox.knobs(Map.of("fail401Next", 1));
+    call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(200);
+    assertEquals(2, sandbox.tokenRequests(), "one new token after the 401");
+    assertEquals(3, sandbox.dataRequests(), "the refused call was sent once more");
+    // a request with a body is not replayed: the 401 goes back to the caller
+    sandbox.knobs(Map.of("fail401Next", 1));
+    call(callerKey)
+        .body("{\"name\":\"x\"}")
+        .contentType("application/json")
+        .post(proxy("accounts"))
+        .then()
+        .statusCode(401);
+    assertEquals(4, sandbox.dataRequests());
+    // two 401s in a row: one retry only
+    sandbox.knobs(Map.of("fail401Next", 2));
+    call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(401);
+    assertEquals(6, sandbox.dataRequests());
+  }
+
+  @Test
   void upstream429IsPassedOnThenTheConnectionIsHeld() {
     sandbox.knobs(Map.of("fail429Next", 1, "retryAfterSeconds", 3));
     call(callerKey)
