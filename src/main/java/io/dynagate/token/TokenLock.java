@@ -38,6 +38,19 @@ public class TokenLock {
         .map(response -> response != null && "OK".equals(response.toString()));
   }
 
+  private static final String RENEW =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
+          + " else return 0 end";
+
+  /** Extends the lease if (and only if) this owner still holds the lock. */
+  public Uni<Void> renew(String connectionId, String owner, Duration lease) {
+    return redis
+        .execute("EVAL", RENEW, "1", key(connectionId), owner, String.valueOf(lease.toMillis()))
+        .onFailure()
+        .recoverWithNull()
+        .replaceWithVoid();
+  }
+
   /** Releases the lock if (and only if) this owner still holds it. */
   public Uni<Void> release(String connectionId, String owner) {
     return redis

@@ -197,10 +197,24 @@ public class TokenService {
               if (!acquired) {
                 return waitForPeer(c, deadline, dueOnly);
               }
+              // keep the lease while the refresh runs, so a slow IdP never lets a second replica
+              // redeem the same refresh token; a dead holder's lease lapses and others take over
+              long every = Math.max(100, config.lockLease().toMillis() / 3);
+              long renewal =
+                  vertx.setPeriodic(
+                      every,
+                      t ->
+                          lock.renew(c.id(), owner, config.lockLease())
+                              .subscribe()
+                              .with(x -> {}, e -> {}));
               // a peer may have stored a token between our miss and our lock
               return shared(c, dueOnly)
                   .chain(found -> found.isPresent() ? Uni.createFrom().item(found.get()) : fetch(c))
-                  .eventually(() -> lock.release(c.id(), owner));
+                  .eventually(
+                      () -> {
+                        vertx.cancelTimer(renewal);
+                        return lock.release(c.id(), owner);
+                      });
             });
   }
 
