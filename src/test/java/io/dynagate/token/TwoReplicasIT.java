@@ -1,0 +1,255 @@
+package io.dynagate.token;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dynagate.sandbox.SandboxOptions;
+import io.dynagate.sandbox.SandboxServer;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two packaged gateways (separate processes) sharing the test PostgreSQL and Redis, in front of one
+ * sandbox: 500 concurrent calls spread over both, on a connection whose token has expired, cause
+ * exactly one token request.
+ */
+class TwoReplicasIT {
+  private static final String ADMIN_KEY = "it-admin-key";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  @TempDir static Path workDir;
+
+  private static Vertx vertx;
+  private static SandboxServer sandbox;
+  private static final List<Process> processes = new ArrayList<>();
+  private static final List<Integer> ports = new ArrayList<>();
+  private static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    vertx = Vertx.vertx();
+    sandbox =
+        SandboxServer.start(
+                vertx,
+                new SandboxOptions(
+                    "127.0.0.1",
+                    0,
+                    "sandbox-client",
+                    "sandbox-secret",
+                    Duration.ofHours(1),
+                    Optional.empty()))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    String keys = "it:" + Base64.getEncoder().encodeToString(random(32));
+    for (int i = 0; i < 2; i++) {
+      int port = freePort();
+      ports.add(port);
+      processes.add(start(i, port, freePort(), keys));
+    }
+    for (int i = 0; i < 2; i++) {
+      int index = i;
+      await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> output(index).contains(" started in ") || !processes.get(index).isAlive());
+      assertTrue(processes.get(index).isAlive(), () -> output(index));
+    }
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (sandbox != null) {
+      sandbox.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void fiveHundredConcurrentCallsOverTwoReplicasOnAnExpiredTokenMakeOneTokenRequest()
+      throws Exception {
+    String id = "two-replicas-" + System.nanoTime() % 100_000;
+    String base = sandbox.baseUrl();
+    admin(
+        0,
+        "POST",
+        "/admin/v1/connections",
+        "{\"id\":\""
+            + id
+            + "\",\"orgUrl\":\""
+            + base
+            + "\",\"auth\":{\"type\":\"client_credentials\",\"clientId\":\"sandbox-client\","
+            + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\""
+            + base
+            + "/t/oauth2/v2.0/token\",\"scopes\":[\""
+            + base
+            + "/.default\"]}}",
+        201);
+    String created =
+        admin(1, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
+    Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
+    assertTrue(m.find());
+    String key = m.group(1);
+    admin(
+        0,
+        "PUT",
+        "/admin/v1/connections/" + id + "/grants/engine-" + id,
+        "{\"access\":\"read\"}",
+        200);
+
+    // a token that expires almost at once (the gateway keeps 30 s in hand): both replicas use it
+    knobs("{\"tokenLifetimeSeconds\":32}");
+    assertEquals(200, get(0, id, key).statusCode());
+    assertEquals(200, get(1, id, key).statusCode());
+    assertEquals(1, tokenRequests());
+    knobs("{\"tokenLifetimeSeconds\":3600}");
+    await().pollDelay(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4)).until(() -> true);
+
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      calls.add(http.sendAsync(request(i % 2, id, key), HttpResponse.BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    for (CompletableFuture<HttpResponse<String>> call : calls) {
+      if (call.get(60, TimeUnit.SECONDS).statusCode() == 200) {
+        ok++;
+      }
+    }
+    assertEquals(500, ok);
+    assertEquals(2, tokenRequests(), "one for the first token, exactly one after it expired");
+  }
+
+  private static HttpRequest request(int replica, String id, String key) {
+    return HttpRequest.newBuilder(
+            URI.create(
+                "http://127.0.0.1:"
+                    + ports.get(replica)
+                    + "/proxy/"
+                    + id
+                    + "/api/data/v9.2/accounts?$top=1"))
+        .header("X-Api-Key", key)
+        .timeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  private static HttpResponse<String> get(int replica, String id, String key) throws Exception {
+    return http.send(request(replica, id, key), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String admin(int replica, String method, String path, String body, int expected)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica) + path))
+                .header("X-Api-Key", ADMIN_KEY)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(expected, r.statusCode(), r.body());
+    return r.body();
+  }
+
+  private static void knobs(String json) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/_sandbox/knobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() < 300, r.body());
+  }
+
+  private static int tokenRequests() throws Exception {
+    String stats =
+        http.send(
+                HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/_sandbox/stats")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = Pattern.compile("\"tokenRequests\":(\\d+)").matcher(stats);
+    assertTrue(m.find(), stats);
+    return Integer.parseInt(m.group(1));
+  }
+
+  private static Process start(int index, int port, int managementPort, String keys)
+      throws IOException {
+    Path jar =
+        Path.of(System.getProperty("dynagate.runner-jar", "target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
+    Path dir = Files.createDirectories(workDir.resolve("replica-" + index));
+    ProcessBuilder b =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("out.log").toFile());
+    var env = b.environment();
+    env.keySet().removeIf(n -> n.startsWith("DYNAGATE_"));
+    env.put("QUARKUS_PROFILE", "prod");
+    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
+    env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/dynagate_test");
+    env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/dynagate_test");
+    env.put("QUARKUS_REDIS_HOSTS", "redis://localhost:6379/1");
+    env.put("DYNAGATE_ENCRYPTION_KEYS", keys);
+    env.put("DYNAGATE_ADMIN_KEY", ADMIN_KEY);
+    env.put("DYNAGATE_ALLOW_INSECURE_HTTP", "true");
+    env.put("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1");
+    env.put("DYNAGATE_IDENTITY_ALLOWED_HOSTS", "localhost,127.0.0.1");
+    return b.start();
+  }
+
+  private static String output(int index) {
+    try {
+      return Files.readString(workDir.resolve("replica-" + index).resolve("out.log"));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+}
