@@ -27,7 +27,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sandbox: 500 concurrent calls spread over both, on a connection whose token has expired, cause
  * exactly one token request.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoReplicasIT {
   private static final String ADMIN_KEY = "it-admin-key";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -95,6 +99,7 @@ class TwoReplicasIT {
   }
 
   @Test
+  @Order(1)
   void fiveHundredConcurrentCallsOverTwoReplicasOnAnExpiredTokenMakeOneTokenRequest()
       throws Exception {
     String id = "two-replicas-" + System.nanoTime() % 100_000;
@@ -146,6 +151,115 @@ class TwoReplicasIT {
     }
     assertEquals(500, ok);
     assertEquals(2, tokenRequests(), "one for the first token, exactly one after it expired");
+  }
+
+  /**
+   * Replica B takes the lock and is killed while its refresh is still on the way to the IdP (held
+   * at a gate in front of the token endpoint). Replica A takes over once B's lease lapses; the old
+   * refresh token is redeemed exactly once.
+   */
+  @Test
+  @Order(2) // kills replica B
+  void whenTheLockHolderIsKilledMidRefreshTheOtherReplicaRedeemsTheRefreshTokenOnce()
+      throws Exception {
+    String id = "killed-holder-" + System.nanoTime() % 100_000;
+    String base = sandbox.baseUrl();
+    TokenGate gate = TokenGate.start(vertx, sandbox.port());
+    try {
+      admin(
+          0,
+          "POST",
+          "/admin/v1/connections",
+          "{\"id\":\""
+              + id
+              + "\",\"orgUrl\":\""
+              + base
+              + "\",\"auth\":{\"type\":\"authorization_code\",\"clientId\":\"sandbox-client\","
+              + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\"http://127.0.0.1:"
+              + gate.port()
+              + "/t/oauth2/v2.0/token\",\"authorizeUrl\":\""
+              + base
+              + "/t/oauth2/v2.0/authorize\"}}",
+          201);
+      String created =
+          admin(0, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
+      Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
+      assertTrue(m.find());
+      String key = m.group(1);
+      admin(
+          0,
+          "PUT",
+          "/admin/v1/connections/" + id + "/grants/engine-" + id,
+          "{\"access\":\"read\"}",
+          200);
+
+      // consent through replica A (its callback), the code exchange passes the open gate
+      consentThrough(0, id);
+      assertEquals(200, get(0, id, key).statusCode());
+      int redemptionsBefore = stat("refreshTokenRedemptions");
+
+      // the access token is gone everywhere (Redis, and A's memory through the fleet event)
+      Resp.commands(List.of("SELECT", "1"), List.of("DEL", "dynagate:token:" + id));
+      Resp.commands(List.of("PUBLISH", "dynagate:events", "token-drop|" + id));
+
+      // B starts the refresh; its token request is held at the closed gate
+      gate.close();
+      CompletableFuture<HttpResponse<String>> onB =
+          http.sendAsync(request(1, id, key), HttpResponse.BodyHandlers.ofString());
+      await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 1);
+      assertEquals(redemptionsBefore, stat("refreshTokenRedemptions"), "nothing reached the IdP");
+
+      // while B lives (and renews its 2 s lease), A waits instead of redeeming the token itself
+      gate.open(); // B's request stays held; new connections would pass
+      CompletableFuture<HttpResponse<String>> onA =
+          http.sendAsync(request(0, id, key), HttpResponse.BodyHandlers.ofString());
+      await()
+          .during(Duration.ofMillis(3_000))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !onA.isDone());
+      assertEquals(redemptionsBefore, stat("refreshTokenRedemptions"), "A did not redeem");
+
+      // B dies holding the lock
+      processes.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+      // A takes over once the lease lapses and redeems the old refresh token once
+      HttpResponse<String> answer = onA.get(30, TimeUnit.SECONDS);
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertEquals(redemptionsBefore + 1, stat("refreshTokenRedemptions"));
+      assertEquals(1, stat("maxRedemptionsOfOneRefreshToken"));
+      assertTrue(onB.isDone(), "B's caller saw its gateway die");
+    } finally {
+      gate.close();
+    }
+  }
+
+  private static void consentThrough(int replica, String id) throws Exception {
+    String started =
+        admin(replica, "POST", "/admin/v1/connections/" + id + "/authorizations", "", 201);
+    Matcher m = Pattern.compile("\"authorizeUrl\":\"([^\"]+)\"").matcher(started);
+    assertTrue(m.find(), started);
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create(m.group(1) + "&decision=accept")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(302, page.statusCode(), page.body());
+    String location = page.headers().firstValue("Location").orElseThrow();
+    HttpResponse<String> done =
+        http.send(
+            HttpRequest.newBuilder(URI.create(location)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, done.statusCode(), done.body());
+  }
+
+  private static int stat(String name) throws Exception {
+    String stats =
+        http.send(
+                HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/_sandbox/stats")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(stats);
+    assertTrue(m.find(), stats);
+    return Integer.parseInt(m.group(1));
   }
 
   private static HttpRequest request(int replica, String id, String key) {
@@ -230,6 +344,8 @@ class TwoReplicasIT {
     env.put("DYNAGATE_ALLOW_INSECURE_HTTP", "true");
     env.put("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1");
     env.put("DYNAGATE_IDENTITY_ALLOWED_HOSTS", "localhost,127.0.0.1");
+    env.put("DYNAGATE_PUBLIC_BASE_URL", "http://localhost:" + port);
+    env.put("DYNAGATE_TOKEN_LOCK_LEASE", "PT2S");
     return b.start();
   }
 
