@@ -91,6 +91,13 @@ public interface DynagateConfig {
     @WithDefault("134217728")
     long maxRequestBytes();
 
+    /**
+     * Bodies up to this size (with a Content-Length) are held in memory so the request can be
+     * replayed once after an upstream 401; larger or chunked bodies stream and are not replayed.
+     */
+    @WithDefault("65536")
+    long replayBufferBytes();
+
     /** Connect timeout towards Dataverse. */
     @WithDefault("PT5S")
     Duration connectTimeout();

@@ -63,19 +63,40 @@ class ForwardStep {
       throw tooLarge();
     }
     boolean hasBody = length > 0 || in.headers().contains("Transfer-Encoding");
-    x.upstreamStartNanos = System.nanoTime();
-    return send(x, hasBody, length)
-        .chain(r -> retryOnceIfRefused(x, hasBody, r))
+    boolean replayable =
+        !hasBody || (length > 0 && length <= config.replayBufferBytes() && refreshable(x));
+    Uni<Buffer> body = hasBody && replayable ? readWhole(in) : Uni.createFrom().nullItem();
+    return body.chain(
+            buffered -> {
+              x.upstreamStartNanos = System.nanoTime();
+              Body b = new Body(hasBody, length, buffered);
+              return send(x, b)
+                  .chain(r -> replayable ? retryOnceIfRefused(x, b, r) : Uni.createFrom().item(r));
+            })
         .chain(r -> UniHelper.toUni(relay(x, r)))
         .replaceWith(x);
   }
 
-  private Uni<HttpClientResponse> send(ProxyExchange x, boolean hasBody, long length) {
+  /** Reads a small body into memory (the request was paused when it arrived). */
+  private static Uni<Buffer> readWhole(HttpServerRequest in) {
+    Future<Buffer> whole = in.body();
+    in.resume();
+    return UniHelper.toUni(whole).onFailure().transform(ForwardStep::problem);
+  }
+
+  /** The request body: none, streamed from the caller, or held in memory for a replay. */
+  private record Body(boolean present, long length, Buffer buffered) {}
+
+  private static boolean refreshable(ProxyExchange x) {
+    return x.connection.type() != io.dynagate.connection.AuthType.STATIC_TOKEN;
+  }
+
+  private Uni<HttpClientResponse> send(ProxyExchange x, Body body) {
     HttpServerRequest in = x.rc.request();
     MultiMap headers = HeaderPolicy.upstreamRequestHeaders(in.headers());
     headers.set("Authorization", "Bearer " + x.token.value().reveal());
-    if (hasBody && length > 0) {
-      headers.set("Content-Length", Long.toString(length));
+    if (body.present() && body.length() > 0) {
+      headers.set("Content-Length", Long.toString(body.length()));
     }
     RequestOptions options =
         new RequestOptions()
@@ -100,22 +121,23 @@ class ForwardStep {
                               request.reset();
                             }
                           });
-                  return hasBody
-                      ? request.send(new LimitedReadStream(in, config.maxRequestBytes()))
-                      : request.send();
+                  if (!body.present()) {
+                    return request.send();
+                  }
+                  return body.buffered() != null
+                      ? request.send(body.buffered())
+                      : request.send(new LimitedReadStream(in, config.maxRequestBytes()));
                 });
     return UniHelper.toUni(response).onFailure().transform(ForwardStep::problem);
   }
 
   /**
-   * Dataverse refused the token (401): drop exactly that token, get a fresh one and send once more,
-   * when the request has no body to replay. A static token is what it is: no retry.
+   * Dataverse refused the token (401): drop exactly that token, get a fresh one and send once more.
+   * Only for replayable requests (no body, or a body held in memory).
    */
   private Uni<HttpClientResponse> retryOnceIfRefused(
-      ProxyExchange x, boolean hasBody, HttpClientResponse response) {
-    if (response.statusCode() != 401
-        || hasBody
-        || x.connection.type() == io.dynagate.connection.AuthType.STATIC_TOKEN) {
+      ProxyExchange x, Body body, HttpClientResponse response) {
+    if (response.statusCode() != 401 || !refreshable(x)) {
       return Uni.createFrom().item(response);
     }
     return UniHelper.toUni(response.body())
@@ -127,7 +149,7 @@ class ForwardStep {
             fresh -> {
               x.token = fresh;
               x.retried = true;
-              return send(x, false, -1);
+              return send(x, body);
             });
   }
 

@@ -398,19 +398,29 @@ class ProxyPathTest {
     call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(200);
     assertEquals(2, sandbox.tokenRequests(), "one new token after the 401");
     assertEquals(3, sandbox.dataRequests(), "the refused call was sent once more");
-    // a request with a body is not replayed: the 401 goes back to the caller
+    // a small body is held and replayed
     sandbox.knobs(Map.of("fail401Next", 1));
     call(callerKey)
-        .body("{\"name\":\"x\"}")
+        .body("{\"name\":\"replayed\"}")
+        .contentType("application/json")
+        .post(proxy("accounts"))
+        .then()
+        .statusCode(204);
+    assertEquals(3, sandbox.tokenRequests());
+    assertEquals(5, sandbox.dataRequests());
+    // a body over the replay buffer streams and is not replayed: the 401 goes back to the caller
+    sandbox.knobs(Map.of("fail401Next", 1));
+    call(callerKey)
+        .body("{\"name\":\"" + "x".repeat(100_000) + "\"}")
         .contentType("application/json")
         .post(proxy("accounts"))
         .then()
         .statusCode(401);
-    assertEquals(4, sandbox.dataRequests());
+    assertEquals(6, sandbox.dataRequests());
     // two 401s in a row: one retry only
     sandbox.knobs(Map.of("fail401Next", 2));
     call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(401);
-    assertEquals(6, sandbox.dataRequests());
+    assertEquals(8, sandbox.dataRequests());
   }
 
   @Test
@@ -567,6 +577,10 @@ class ProxyPathTest {
           .get(proxy("accounts?$filter=name%20eq%20'SECRET-QUERY'"))
           .then()
           .statusCode(200);
+      // the line is written when the response has ended, which may be just after the client saw it
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> logs.text().contains("proxy requestId="));
     } finally {
       logs.uninstall();
     }

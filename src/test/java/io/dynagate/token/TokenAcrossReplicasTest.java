@@ -133,6 +133,41 @@ class TokenAcrossReplicasTest {
         .body("lastError.error", equalTo("unreachable"));
   }
 
+  @Test
+  void transientIdpFailuresBackOffExponentially() {
+    sandbox.knobs(Map.of("tokenFailNext", 2, "tokenFailStatus", 503));
+    Admin.as(key).get("/proxy/" + id + "/api/data/v9.2/accounts").then().statusCode(503);
+    assertEquals(1, sandbox.tokenRequests());
+    // backing off (1 s): refused at once, the IdP is not asked
+    Admin.as(key)
+        .get("/proxy/" + id + "/api/data/v9.2/accounts")
+        .then()
+        .statusCode(503)
+        .header("Retry-After", "1");
+    assertEquals(1, sandbox.tokenRequests());
+    await()
+        .pollInterval(Duration.ofMillis(200))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Admin.as(key).get("/proxy/" + id + "/api/data/v9.2/accounts?$top=1").statusCode()
+                    == 200);
+    assertEquals(3, sandbox.tokenRequests(), "two failures, then one success; no hammering");
+  }
+
+  @Test
+  void aFailingRefreshDoesNotStopCallersWhileTheTokenIsValid() {
+    sandbox.knobs(Map.of("refreshInSeconds", 1));
+    Admin.as(key).get("/proxy/" + id + "/api/data/v9.2/accounts?$top=1").then().statusCode(200);
+    await().pollDelay(Duration.ofMillis(1_200)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    sandbox.knobs(Map.of("tokenFailNext", 100, "tokenFailStatus", 500));
+    for (int i = 0; i < 10; i++) {
+      Admin.as(key).get("/proxy/" + id + "/api/data/v9.2/accounts?$top=1").then().statusCode(200);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.tokenRequests() >= 2);
+    assertTrue(sandbox.tokenRequests() <= 3, "background refreshes back off");
+  }
+
   private String clientCredentialsToken() {
     return given()
         .formParam("grant_type", "client_credentials")
