@@ -8,6 +8,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -19,10 +20,12 @@ import java.util.Optional;
 public class GrantService {
   private final GrantRepository grants;
   private final ConnectionService connections;
+  private final Event<GrantChanged> changed;
 
-  GrantService(GrantRepository grants, ConnectionService connections) {
+  GrantService(GrantRepository grants, ConnectionService connections, Event<GrantChanged> changed) {
     this.grants = grants;
     this.connections = connections;
+    this.changed = changed;
   }
 
   @WithTransaction
@@ -67,6 +70,7 @@ public class GrantService {
               if (!deleted) {
                 throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No grant for this principal.");
               }
+              changed.fire(new GrantChanged(connectionId, principal));
             })
         .replaceWithVoid();
   }
@@ -86,7 +90,10 @@ public class GrantService {
     g.impersonation = valid.impersonation();
     g.updatedAt = now;
     GrantEntity saved = g;
-    return grants.persistAndFlush(saved).map(x -> view(saved));
+    return grants
+        .persistAndFlush(saved)
+        .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)))
+        .map(x -> view(saved));
   }
 
   private Uni<Void> requireConnection(String connectionId) {

@@ -4,6 +4,8 @@ import io.dynagate.config.DynagateConfig;
 import io.dynagate.connection.ConnectionChanged;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ResolvedConnection;
+import io.dynagate.fleet.FleetEvents;
+import io.dynagate.grant.GrantChanged;
 import io.dynagate.grant.GrantService;
 import io.dynagate.grant.GrantView;
 import io.smallrye.mutiny.Uni;
@@ -32,11 +34,23 @@ class AccessLookup {
   private final Map<String, Entry<Optional<ResolvedConnection>>> connectionCache =
       new ConcurrentHashMap<>();
 
-  AccessLookup(GrantService grants, ConnectionService connections, DynagateConfig config) {
+  private final FleetEvents fleet;
+
+  AccessLookup(
+      GrantService grants,
+      ConnectionService connections,
+      DynagateConfig config,
+      FleetEvents fleet) {
     this.grants = grants;
     this.connections = connections;
     this.ttlNanos = config.proxy().registryCacheTtl().toNanos();
+    this.fleet = fleet;
+    fleet.on(GRANT_EVENT, k -> grantCache.remove(k));
+    fleet.on(CONNECTION_EVENT, this::evictConnection);
   }
+
+  static final String GRANT_EVENT = "grant-changed";
+  static final String CONNECTION_EVENT = "connection-changed";
 
   static boolean plausibleId(String id) {
     return ID.matcher(id).matches();
@@ -51,9 +65,22 @@ class AccessLookup {
     return cached(connectionCache, connectionId, () -> connections.resolve(connectionId));
   }
 
+  // Local changes evict here at once and on every other replica through the fleet channel; the
+  // TTL stays as the backstop when a message is lost.
   void onConnectionChanged(@Observes ConnectionChanged change) {
-    connectionCache.remove(change.connectionId());
-    grantCache.keySet().removeIf(k -> k.startsWith(change.connectionId() + "\n"));
+    evictConnection(change.connectionId());
+    fleet.publish(CONNECTION_EVENT, change.connectionId()).subscribe().with(x -> {});
+  }
+
+  void onGrantChanged(@Observes GrantChanged change) {
+    String key = change.connectionId() + "\n" + change.principal();
+    grantCache.remove(key);
+    fleet.publish(GRANT_EVENT, key).subscribe().with(x -> {});
+  }
+
+  private void evictConnection(String connectionId) {
+    connectionCache.remove(connectionId);
+    grantCache.keySet().removeIf(k -> k.startsWith(connectionId + "\n"));
   }
 
   private <T> Uni<T> cached(

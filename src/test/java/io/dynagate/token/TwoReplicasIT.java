@@ -159,7 +159,59 @@ class TwoReplicasIT {
    * refresh token is redeemed exactly once.
    */
   @Test
-  @Order(2) // kills replica B
+  @Order(2)
+  void deletingAGrantOrRevokingAKeyOnOneReplicaTakesEffectOnTheOtherWithinOneSecond()
+      throws Exception {
+    String id = "revocation-" + System.nanoTime() % 100_000;
+    String base = sandbox.baseUrl();
+    admin(
+        0,
+        "POST",
+        "/admin/v1/connections",
+        "{\"id\":\""
+            + id
+            + "\",\"orgUrl\":\""
+            + base
+            + "\",\"auth\":{\"type\":\"client_credentials\",\"clientId\":\"sandbox-client\","
+            + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\""
+            + base
+            + "/t/oauth2/v2.0/token\",\"scopes\":[\""
+            + base
+            + "/.default\"]}}",
+        201);
+    String created =
+        admin(0, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
+    Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
+    assertTrue(m.find());
+    String key = m.group(1);
+    Matcher keyId = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created);
+    assertTrue(keyId.find());
+    String grant = "/admin/v1/connections/" + id + "/grants/engine-" + id;
+    admin(0, "PUT", grant, "{\"access\":\"read\"}", 200);
+    assertEquals(200, get(1, id, key).statusCode()); // B has the grant cached now
+
+    admin(0, "DELETE", grant, "", 204);
+    long deleted = System.nanoTime();
+    await()
+        .pollInterval(Duration.ofMillis(20))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> get(1, id, key).statusCode() == 404);
+    long grantMs = (System.nanoTime() - deleted) / 1_000_000;
+
+    admin(0, "PUT", grant, "{\"access\":\"read\"}", 200);
+    await().atMost(Duration.ofSeconds(1)).until(() -> get(1, id, key).statusCode() == 200);
+    admin(0, "DELETE", "/admin/v1/api-keys/" + keyId.group(1), "", 204);
+    long revoked = System.nanoTime();
+    await()
+        .pollInterval(Duration.ofMillis(20))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> get(1, id, key).statusCode() == 401);
+    long keyMs = (System.nanoTime() - revoked) / 1_000_000;
+    System.out.printf("revocation on the other replica: grant %d ms, key %d ms%n", grantMs, keyMs);
+  }
+
+  @Test
+  @Order(3) // kills replica B
   void whenTheLockHolderIsKilledMidRefreshTheOtherReplicaRedeemsTheRefreshTokenOnce()
       throws Exception {
     String id = "killed-holder-" + System.nanoTime() % 100_000;
