@@ -71,6 +71,11 @@ public final class EncryptionKeyRing {
     return primaryKid;
   }
 
+  /** Whether a string is a well-formed key id (so it may be shown as one). */
+  public static boolean isKeyId(String kid) {
+    return kid != null && KID.matcher(kid).matches();
+  }
+
   /** Key ids in configured order, primary first. */
   public List<String> kids() {
     return List.copyOf(keys.keySet());

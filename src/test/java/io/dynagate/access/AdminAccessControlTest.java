@@ -34,7 +34,9 @@ class AdminAccessControlTest {
         Arguments.of("DELETE", "/admin/v1/connections/target/grants/someone"),
         Arguments.of("POST", "/admin/v1/api-keys"),
         Arguments.of("GET", "/admin/v1/api-keys"),
-        Arguments.of("DELETE", "/admin/v1/api-keys/some-id"));
+        Arguments.of("DELETE", "/admin/v1/api-keys/some-id"),
+        Arguments.of("GET", "/admin/v1/encryption-keys"),
+        Arguments.of("POST", "/admin/v1/encryption-keys/rotate"));
   }
 
   private String callerKey;
