@@ -1,0 +1,345 @@
+package io.dynagate.proxy;
+
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
+
+/**
+ * Lists the inner requests of a Dataverse {@code $batch} body so that each can be authorised like a
+ * direct request (contract section 4).
+ *
+ * <p>The body is {@code multipart/mixed}; each part is either {@code application/http} (one inner
+ * request) or a {@code multipart/mixed} change set holding {@code application/http} parts. Change
+ * sets inside change sets are rejected. Each inner request line is {@code METHOD target HTTP/1.1};
+ * the target is relative ({@code /api/data/v9.2/…} or {@code api/data/v9.2/…}), absolute under the
+ * connection's org URL, or inside a change set a Content-ID reference {@code $n} (with an optional
+ * {@code /…} suffix) to an earlier part of the same change set, which counts as that part's entity
+ * set.
+ *
+ * <p>Failures: a malformed body throws {@link ProblemCode#BAD_REQUEST}; a target that {@link
+ * PathPolicy} refuses, or an absolute URL that does not point at the org, throws {@link
+ * ProblemCode#PATH_NOT_ALLOWED} (PathPolicy's problem is propagated unchanged). Details are fixed
+ * strings and never echo body content.
+ *
+ * <p>Immutable and thread-safe; {@link #inspect} is pure (no I/O beyond the given bytes).
+ */
+public final class BatchInspector {
+  /** One inner request of a batch. */
+  public record BatchPart(String method, ProxyPath path, boolean impersonation) {
+    public BatchPart {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+    }
+  }
+
+  private static final String MALFORMED = "The $batch body is malformed";
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
+  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
+  private static final Set<String> IMPERSONATION_HEADERS =
+      Set.of("callerobjectid", "mscrmcallerid");
+  private static final Set<String> IDENTITY_ENCODINGS = Set.of("binary", "7bit", "8bit");
+
+  private static final Pattern REQUEST_LINE =
+      Pattern.compile("([A-Za-z]+) ([\\x21-\\x7e]+) HTTP/1\\.[01]");
+  private static final Pattern CONTENT_ID_REF = Pattern.compile("\\$([A-Za-z0-9_.-]+)(/[^?]*)?");
+  private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  private static final int MAX_LINE = 8192;
+  private static final int MAX_MIME_HEADERS = 50;
+  private static final int MAX_INNER_HEADERS = 100;
+
+  private final PathPolicy paths;
+  private final int maxParts;
+
+  /**
+   * @param paths the policy every inner target must pass
+   * @param maxParts the most inner requests (over all change sets) a batch may hold; Dataverse
+   *     allows 1000
+   */
+  public BatchInspector(PathPolicy paths, int maxParts) {
+    this.paths = Objects.requireNonNull(paths, "paths");
+    if (maxParts < 1) {
+      throw new IllegalArgumentException("maxParts must be positive");
+    }
+    this.maxParts = maxParts;
+  }
+
+  /**
+   * Parses a batch body and returns its inner requests in order.
+   *
+   * @param body the whole request body
+   * @param contentType the request's {@code Content-Type} header (must be {@code multipart/mixed}
+   *     with a boundary)
+   * @param orgUrl the connection's org URL, e.g. {@code https://contoso.crm.dynamics.com}; a
+   *     trailing {@code /} is ignored
+   * @throws GatewayProblem {@code bad_request} when the body is malformed; {@code path_not_allowed}
+   *     when an inner target is not allowed
+   */
+  public List<BatchPart> inspect(byte[] body, String contentType, String orgUrl) {
+    Objects.requireNonNull(orgUrl, "orgUrl");
+    if (body == null || contentType == null || contentType.isBlank()) {
+      throw malformed("the body or its content type is missing.");
+    }
+    String org = orgUrl.endsWith("/") ? orgUrl.substring(0, orgUrl.length() - 1) : orgUrl;
+
+    MimeConfig config =
+        MimeConfig.custom()
+            .setStrictParsing(true)
+            .setMaxLineLen(MAX_LINE)
+            .setMaxHeaderLen(MAX_LINE)
+            .setMaxHeaderCount(MAX_MIME_HEADERS)
+            .build();
+    MimeTokenStream stream = new MimeTokenStream(config);
+    stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
+
+    List<BatchPart> parts = new ArrayList<>();
+    // One entry per open multipart: the number of parts seen in it.
+    Deque<int[]> open = new ArrayDeque<>();
+    Map<String, ProxyPath> changeSetIds = null;
+    String contentId = null;
+    boolean partImpersonation = false;
+    boolean sawRoot = false;
+    try {
+      stream.parseHeadless(new ByteArrayInputStream(body), contentType);
+      for (EntityState state = stream.getState();
+          state != EntityState.T_END_OF_STREAM;
+          state = stream.next()) {
+        switch (state) {
+          case T_START_MULTIPART -> {
+            BodyDescriptor bd = stream.getBodyDescriptor();
+            if (!"multipart/mixed".equalsIgnoreCase(bd.getMimeType()) || bd.getBoundary() == null) {
+              throw malformed("a multipart is not multipart/mixed with a boundary.");
+            }
+            if (open.isEmpty()) {
+              if (sawRoot) {
+                throw malformed("the body has more than one root.");
+              }
+              sawRoot = true;
+            } else if (open.size() == 1) {
+              changeSetIds = new HashMap<>();
+            } else {
+              throw malformed("change sets cannot be nested.");
+            }
+            open.push(new int[1]);
+          }
+          case T_END_MULTIPART -> {
+            if (open.isEmpty() || open.pop()[0] == 0) {
+              throw malformed("a batch or change set has no parts.");
+            }
+            if (open.size() == 1) {
+              changeSetIds = null;
+            }
+          }
+          case T_START_BODYPART -> {
+            if (open.isEmpty()) {
+              throw malformed("a part is outside the batch.");
+            }
+            open.peek()[0]++;
+            contentId = null;
+            partImpersonation = false;
+          }
+          case T_FIELD -> {
+            Field field = stream.getField();
+            String name = field.getName().toLowerCase(Locale.ROOT);
+            if (name.equals("content-id")) {
+              contentId = contentIdValue(field.getBody());
+            } else if (IMPERSONATION_HEADERS.contains(name)) {
+              partImpersonation = true;
+            }
+          }
+          case T_BODY -> {
+            if (open.isEmpty()) {
+              throw malformed("the content type is not multipart/mixed with a boundary.");
+            }
+            BodyDescriptor bd = stream.getBodyDescriptor();
+            if (!"application/http".equalsIgnoreCase(bd.getMimeType())) {
+              throw malformed("a part is neither application/http nor multipart/mixed.");
+            }
+            String encoding = bd.getTransferEncoding();
+            if (encoding != null
+                && !IDENTITY_ENCODINGS.contains(encoding.toLowerCase(Locale.ROOT))) {
+              throw malformed("a part has an unsupported Content-Transfer-Encoding.");
+            }
+            if (parts.size() >= maxParts) {
+              throw malformed("it has more than " + maxParts + " requests.");
+            }
+            boolean inChangeSet = open.size() == 2;
+            Inner inner =
+                readRequest(
+                    stream.getInputStream(), org, inChangeSet ? changeSetIds : null, inChangeSet);
+            BatchPart part = inner.part();
+            if (inChangeSet && contentId != null) {
+              if (changeSetIds.putIfAbsent(contentId, inner.resolved()) != null) {
+                throw malformed("a Content-ID is repeated in a change set.");
+              }
+            }
+            parts.add(partImpersonation ? new BatchPart(part.method(), part.path(), true) : part);
+          }
+          default -> {
+            // preamble, epilogue, header boundaries, end of part: nothing to check
+          }
+        }
+      }
+    } catch (MimeException | IOException e) {
+      throw malformed("it is not valid MIME.");
+    }
+    if (!sawRoot || !open.isEmpty() || parts.isEmpty()) {
+      throw malformed("it has no requests.");
+    }
+    return List.copyOf(parts);
+  }
+
+  /** An inner request plus its target with any {@code $n} reference replaced. */
+  private record Inner(BatchPart part, ProxyPath resolved) {}
+
+  private record Target(ProxyPath reported, ProxyPath resolved) {}
+
+  private Inner readRequest(
+      InputStream in, String org, Map<String, ProxyPath> ids, boolean inChangeSet)
+      throws IOException {
+    String line = readLine(in);
+    while (line != null && line.isEmpty()) {
+      line = readLine(in);
+    }
+    if (line == null) {
+      throw malformed("a part has no request line.");
+    }
+    Matcher m = REQUEST_LINE.matcher(line);
+    if (!m.matches()) {
+      throw malformed("a request line does not parse.");
+    }
+    String method = m.group(1);
+    if (!METHODS.contains(method)) {
+      throw malformed("a request uses an unknown method.");
+    }
+    if (inChangeSet && READ_METHODS.contains(method)) {
+      throw malformed("a change set cannot contain a GET.");
+    }
+    Target target = target(m.group(2), org, ids);
+    if (target.resolved().batch()) {
+      throw malformed("batches cannot be nested.");
+    }
+
+    boolean impersonation = false;
+    for (int count = 0; ; count++) {
+      String header = readLine(in);
+      if (header == null || header.isEmpty()) {
+        break;
+      }
+      if (count >= MAX_INNER_HEADERS) {
+        throw malformed("a request has too many headers.");
+      }
+      int colon = header.indexOf(':');
+      if (colon <= 0 || !HEADER_NAME.matcher(header.substring(0, colon)).matches()) {
+        throw malformed("a request header does not parse.");
+      }
+      String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
+      if (IMPERSONATION_HEADERS.contains(name)) {
+        impersonation = true;
+      }
+    }
+    return new Inner(new BatchPart(method, target.reported(), impersonation), target.resolved());
+  }
+
+  private Target target(String target, String org, Map<String, ProxyPath> ids) {
+    if (target.startsWith("$")) {
+      return reference(target, ids);
+    }
+    String relative;
+    if (target.contains("://")) {
+      String prefix = org + "/";
+      if (!target.regionMatches(true, 0, prefix, 0, prefix.length())) {
+        throw GatewayProblem.of(
+            ProblemCode.PATH_NOT_ALLOWED,
+            "An inner absolute URL does not point at the connection's org.");
+      }
+      relative = target.substring(prefix.length());
+    } else {
+      relative = target.startsWith("/") ? target.substring(1) : target;
+    }
+    ProxyPath path = paths.check(relative);
+    return new Target(path, path);
+  }
+
+  /** {@code $n} or {@code $n/…} (plus an optional query) naming an earlier change set part. */
+  private Target reference(String target, Map<String, ProxyPath> ids) {
+    int q = target.indexOf('?');
+    String pathPart = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? "" : target.substring(q);
+    Matcher m = CONTENT_ID_REF.matcher(pathPart);
+    if (ids == null || !m.matches()) {
+      throw malformed("a Content-ID reference is unknown.");
+    }
+    ProxyPath referenced = ids.get(m.group(1));
+    if (referenced == null) {
+      throw malformed("a Content-ID reference is unknown.");
+    }
+    String suffix = m.group(2) == null ? "" : m.group(2);
+    // The suffix and query must be as canonical as a direct target would be.
+    ProxyPath resolved = paths.check(referenced.path() + suffix + query);
+    String rawQuery = q < 0 || query.length() == 1 ? null : query.substring(1);
+    return new Target(
+        new ProxyPath(pathPart, rawQuery, referenced.entitySet(), false),
+        new ProxyPath(resolved.path(), resolved.rawQuery(), referenced.entitySet(), false));
+  }
+
+  private static String contentIdValue(String raw) {
+    String v = raw.trim();
+    if (v.startsWith("<") && v.endsWith(">") && v.length() >= 2) {
+      v = v.substring(1, v.length() - 1).trim();
+    }
+    return v;
+  }
+
+  /** A line without its CR LF or LF; null at end of stream. ISO-8859-1, bounded. */
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int b;
+    while ((b = in.read()) != -1) {
+      if (b == '\n') {
+        break;
+      }
+      if (buf.size() >= MAX_LINE) {
+        throw malformed("a request line or header is too long.");
+      }
+      buf.write(b);
+    }
+    if (b == -1 && buf.size() == 0) {
+      return null;
+    }
+    byte[] bytes = buf.toByteArray();
+    int len = bytes.length;
+    if (len > 0 && bytes[len - 1] == '\r') {
+      len--;
+    }
+    return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  private static GatewayProblem malformed(String reason) {
+    return GatewayProblem.of(ProblemCode.BAD_REQUEST, MALFORMED + ": " + reason);
+  }
+}
