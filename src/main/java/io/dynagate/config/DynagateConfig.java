@@ -98,6 +98,10 @@ public interface DynagateConfig {
     @WithDefault("65536")
     long replayBufferBytes();
 
+    /** Largest {@code $batch} body read for part-by-part checks; larger ones get 413. */
+    @WithDefault("16777216")
+    long maxBatchBytes();
+
     /** Connect timeout towards Dataverse. */
     @WithDefault("PT5S")
     Duration connectTimeout();

@@ -22,13 +22,13 @@ class AuthorizeStep {
   }
 
   ProxyExchange apply(ProxyExchange x) {
+    boolean impersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
+    // a $batch envelope is a POST that only carries requests: they are checked one by one by
+    // BatchStep, so the envelope itself needs no write access, only no stray impersonation
     Optional<GrantEvaluator.Denial> denial =
-        GrantEvaluator.evaluate(
-            x.grant,
-            x.method,
-            x.path.entitySet(),
-            x.path.batch(),
-            HeaderPolicy.requestsImpersonation(x.rc.request().headers()));
+        x.path.batch()
+            ? batchEnvelope(x, impersonation)
+            : GrantEvaluator.evaluate(x.grant, x.method, x.path.entitySet(), false, impersonation);
     if (denial.isPresent()) {
       String reason = denial.get().reason();
       x.decision = "denied:" + reason;
@@ -47,12 +47,22 @@ class AuthorizeStep {
     return x;
   }
 
+  private static Optional<GrantEvaluator.Denial> batchEnvelope(
+      ProxyExchange x, boolean impersonation) {
+    if (!"POST".equals(x.method)) {
+      return Optional.of(GrantEvaluator.Denial.METHOD);
+    }
+    return impersonation && !x.grant.impersonation()
+        ? Optional.of(GrantEvaluator.Denial.IMPERSONATION)
+        : Optional.empty();
+  }
+
   private static String detail(GrantEvaluator.Denial d) {
     return switch (d) {
       case METHOD -> "The grant does not allow this method.";
       case ENTITY_SET -> "The grant does not cover this entity set.";
       case IMPERSONATION -> "The grant does not allow impersonation headers.";
-      case BATCH -> "A $batch needs a full grant without entity-set limits.";
+      case BATCH -> "The grant does not allow this $batch.";
     };
   }
 }

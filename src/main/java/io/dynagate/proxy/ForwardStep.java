@@ -64,12 +64,20 @@ class ForwardStep {
     }
     boolean hasBody = length > 0 || in.headers().contains("Transfer-Encoding");
     boolean replayable =
-        !hasBody || (length > 0 && length <= config.replayBufferBytes() && refreshable(x));
-    Uni<Buffer> body = hasBody && replayable ? readWhole(in) : Uni.createFrom().nullItem();
+        x.bufferedBody != null
+            ? refreshable(x)
+            : !hasBody || (length > 0 && length <= config.replayBufferBytes() && refreshable(x));
+    Uni<Buffer> body =
+        x.bufferedBody != null
+            ? Uni.createFrom().item(x.bufferedBody)
+            : hasBody && replayable ? readWhole(in) : Uni.createFrom().nullItem();
     return body.chain(
             buffered -> {
               x.upstreamStartNanos = System.nanoTime();
-              Body b = new Body(hasBody, length, buffered);
+              Body b =
+                  buffered == null
+                      ? new Body(hasBody, length, null)
+                      : new Body(true, buffered.length(), buffered);
               return send(x, b)
                   .chain(r -> replayable ? retryOnceIfRefused(x, b, r) : Uni.createFrom().item(r));
             })

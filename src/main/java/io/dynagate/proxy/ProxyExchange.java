@@ -23,6 +23,10 @@ final class ProxyExchange {
   AccessToken token;
   String decision = "-";
   boolean retried;
+
+  /** A body read whole before forwarding ({@code $batch}), sent as read. */
+  io.vertx.core.buffer.Buffer bufferedBody;
+
   long tokenNanos;
   long upstreamStartNanos;
   int status;

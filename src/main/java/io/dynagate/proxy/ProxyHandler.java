@@ -26,6 +26,7 @@ public class ProxyHandler {
   private final AuthenticateStep authenticate;
   private final ResolveStep resolve;
   private final AuthorizeStep authorize;
+  private final BatchStep batch;
   private final TokenStep token;
   private final ForwardStep forward;
   private final Metrics metrics;
@@ -34,12 +35,14 @@ public class ProxyHandler {
       AuthenticateStep authenticate,
       ResolveStep resolve,
       AuthorizeStep authorize,
+      BatchStep batch,
       TokenStep token,
       ForwardStep forward,
       Metrics metrics) {
     this.authenticate = authenticate;
     this.resolve = resolve;
     this.authorize = authorize;
+    this.batch = batch;
     this.token = token;
     this.forward = forward;
     this.metrics = metrics;
@@ -56,6 +59,7 @@ public class ProxyHandler {
         .apply(x)
         .chain(resolve::apply)
         .map(authorize::apply)
+        .chain(batch::apply)
         .chain(token::apply)
         .chain(forward::apply)
         .subscribe()

@@ -203,12 +203,99 @@ class ProxyPathTest {
     call(limited).get(proxy("contacts")).then().statusCode(403).body("code", equalTo("forbidden"));
     call(limited).get(proxy("WhoAmI")).then().statusCode(403);
     call(limited)
-        .body("--b--".getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .contentType("multipart/mixed; boundary=b")
+        .body(batch("GET /api/data/v9.2/contacts?$top=1 HTTP/1.1"))
+        .contentType("multipart/mixed; boundary=batch_b")
         .post(proxy("$batch"))
         .then()
         .statusCode(403);
     assertEquals(before, sandbox.dataRequests());
+  }
+
+  /** A $batch body of top-level GETs and, optionally, one change set of writes. */
+  private static byte[] batch(String... requests) {
+    StringBuilder b = new StringBuilder();
+    List<String> changes = new ArrayList<>();
+    for (String r : requests) {
+      if (r.startsWith("GET")) {
+        b.append("--batch_b\r\nContent-Type: application/http\r\n")
+            .append("Content-Transfer-Encoding: binary\r\n\r\n")
+            .append(r)
+            .append("\r\nAccept: application/json\r\n\r\n");
+      } else {
+        changes.add(r);
+      }
+    }
+    if (!changes.isEmpty()) {
+      b.append("--batch_b\r\nContent-Type: multipart/mixed; boundary=changeset_c\r\n\r\n");
+      int n = 1;
+      for (String r : changes) {
+        b.append("--changeset_c\r\nContent-Type: application/http\r\n")
+            .append("Content-Transfer-Encoding: binary\r\nContent-ID: ")
+            .append(n++)
+            .append("\r\n\r\n")
+            .append(r)
+            .append("\r\nContent-Type: application/json\r\n\r\n{\"name\":\"in batch\"}\r\n");
+      }
+      b.append("--changeset_c--\r\n");
+    }
+    b.append("--batch_b--\r\n");
+    return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private io.restassured.response.Response postBatch(String key, byte[] body) {
+    return call(key)
+        .body(body)
+        .contentType("multipart/mixed; boundary=batch_b")
+        .post(proxy("$batch"));
+  }
+
+  @Test
+  void batchesAreCheckedPartByPartAndForwardedUnchanged() {
+    // a full grant: reads and a change set pass through to Dataverse as sent
+    Response ok =
+        postBatch(
+            callerKey,
+            batch(
+                "GET /api/data/v9.2/accounts?$top=1 HTTP/1.1",
+                "POST " + sandbox.baseUrl() + "/api/data/v9.2/accounts HTTP/1.1"));
+    assertEquals(200, ok.statusCode(), ok.asString());
+    assertTrue(
+        ok.asString().contains("HTTP/1.1 204") || ok.asString().contains("HTTP/1.1 201"),
+        ok.asString());
+    assertEquals(1, sandbox.dataRequests(), "a batch is one request upstream");
+
+    // a read grant may batch reads, but no write inside a batch, plain or in a change set
+    String reader = createKey("batch-reader-" + id, "caller");
+    grant("batch-reader-" + id, Map.of("access", "read"));
+    assertEquals(
+        200, postBatch(reader, batch("GET /api/data/v9.2/accounts?$top=1 HTTP/1.1")).statusCode());
+    int before = sandbox.dataRequests();
+    for (String write :
+        List.of(
+            "POST /api/data/v9.2/accounts HTTP/1.1",
+            "PATCH /api/data/v9.2/accounts(00000000-0000-0000-0000-000000000001) HTTP/1.1",
+            "DELETE "
+                + sandbox.baseUrl()
+                + "/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000001) HTTP/1.1")) {
+      postBatch(reader, batch("GET /api/data/v9.2/accounts HTTP/1.1", write))
+          .then()
+          .statusCode(403)
+          .header("X-Dynagate-Error", "forbidden");
+    }
+    // an inner absolute URL must point at the connection's org
+    postBatch(callerKey, batch("GET https://evil.example.org/api/data/v9.2/accounts HTTP/1.1"))
+        .then()
+        .statusCode(400)
+        .header("X-Dynagate-Error", "path_not_allowed");
+    // traversal inside a part, and a malformed body
+    postBatch(callerKey, batch("GET /api/data/v9.2/../../admin HTTP/1.1")).then().statusCode(400);
+    postBatch(
+            callerKey,
+            "--batch_b\r\nnonsense\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .then()
+        .statusCode(400)
+        .header("X-Dynagate-Error", "bad_request");
+    assertEquals(before, sandbox.dataRequests(), "nothing refused reached Dataverse");
   }
 
   @Test

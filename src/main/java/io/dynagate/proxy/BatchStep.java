@@ -1,0 +1,92 @@
+package io.dynagate.proxy;
+
+import io.dynagate.access.GrantEvaluator;
+import io.dynagate.config.DynagateConfig;
+import io.dynagate.observability.Metrics;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Step 3b: a {@code $batch} is read (up to {@code dynagate.proxy.max-batch-bytes}), every inner
+ * request is checked against the grant like a request of its own, and the original bytes are then
+ * forwarded unchanged.
+ */
+@ApplicationScoped
+class BatchStep {
+  private final BatchInspector inspector;
+  private final Metrics metrics;
+  private final long maxBytes;
+
+  BatchStep(DynagateConfig config, Metrics metrics) {
+    this.inspector =
+        new BatchInspector(new PathPolicy(config.proxy().allowedPrefixes()), MAX_PARTS);
+    this.metrics = metrics;
+    this.maxBytes = config.proxy().maxBatchBytes();
+  }
+
+  /** Dataverse's own limit of requests in one batch. */
+  static final int MAX_PARTS = 1000;
+
+  Uni<ProxyExchange> apply(ProxyExchange x) {
+    if (!x.path.batch()) {
+      return Uni.createFrom().item(x);
+    }
+    boolean outerImpersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
+    return readBounded(x.rc.request(), maxBytes)
+        .map(
+            body -> {
+              List<BatchInspector.BatchPart> parts =
+                  inspector.inspect(
+                      body.getBytes(),
+                      x.rc.request().getHeader("Content-Type"),
+                      x.connection.orgUrl());
+              for (BatchInspector.BatchPart part : parts) {
+                Optional<GrantEvaluator.Denial> denial =
+                    GrantEvaluator.evaluate(
+                        x.grant,
+                        part.method(),
+                        part.path().entitySet(),
+                        false,
+                        part.impersonation() || outerImpersonation);
+                if (denial.isPresent()) {
+                  String reason = "batch_" + denial.get().reason();
+                  x.decision = "denied:" + reason;
+                  metrics.denied(reason);
+                  throw GatewayProblem.of(
+                      ProblemCode.FORBIDDEN, "A request inside the $batch is not allowed.");
+                }
+              }
+              x.bufferedBody = body;
+              return x;
+            });
+  }
+
+  /** Reads the whole body, failing with 413 past {@code limit} bytes. */
+  static Uni<Buffer> readBounded(HttpServerRequest in, long limit) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              Buffer all = Buffer.buffer();
+              in.handler(
+                  chunk -> {
+                    if (all.length() + chunk.length() > limit) {
+                      in.pause();
+                      emitter.fail(
+                          GatewayProblem.of(
+                              ProblemCode.PAYLOAD_TOO_LARGE, "The $batch body is over the limit."));
+                      return;
+                    }
+                    all.appendBuffer(chunk);
+                  });
+              in.exceptionHandler(emitter::fail);
+              in.endHandler(v -> emitter.complete(all));
+              in.resume();
+            });
+  }
+}
