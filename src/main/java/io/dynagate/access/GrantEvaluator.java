@@ -8,8 +8,9 @@ import java.util.Optional;
  * Decides whether a grant allows one proxied request (contract section 3, grants). Pure.
  *
  * <p>Functions and actions (e.g. {@code WhoAmI}) count under their own name as "entity set", so a
- * grant limited to entity sets must list them to call them. Until {@code $batch} bodies are
- * inspected part by part, a batch needs a {@code full} grant without entity-set limits.
+ * grant limited to entity sets must list them to call them. The proxy checks every request inside a
+ * {@code $batch} with this evaluator; the {@code batch} flag is the older, coarse rule (a batch as
+ * a whole needs a {@code full} grant without entity-set limits).
  */
 public final class GrantEvaluator {
   private GrantEvaluator() {}
