@@ -1,6 +1,7 @@
 package io.dynagate.apikey;
 
 import io.dynagate.config.PrincipalNames;
+import io.dynagate.fleet.FleetEvents;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
@@ -15,9 +16,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Issues, lists, revokes and checks gateway API keys. */
 @ApplicationScoped
@@ -25,10 +28,22 @@ public class ApiKeyService {
   /** Roles a key may carry. */
   public static final Set<String> ROLES = Set.of("admin", "caller");
 
-  private final ApiKeyRepository keys;
+  static final String REVOKED_EVENT = "apikey-revoked";
+  private static final long CACHE_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+  private static final int CACHE_MAX = 10_000;
 
-  ApiKeyService(ApiKeyRepository keys) {
+  private record Cached(ApiKeyPrincipal principal, long expiresNanos) {}
+
+  private final ApiKeyRepository keys;
+  private final FleetEvents fleet;
+  // accepted keys only (never unknown ones, so random keys cannot fill it), by hash, for 1 s;
+  // a revocation evicts at once on every replica, the TTL is the backstop
+  private final Map<String, Cached> accepted = new ConcurrentHashMap<>();
+
+  ApiKeyService(ApiKeyRepository keys, FleetEvents fleet) {
     this.keys = keys;
+    this.fleet = fleet;
+    fleet.on(REVOKED_EVENT, accepted::remove);
   }
 
   @WithTransaction
@@ -70,7 +85,9 @@ public class ApiKeyService {
               if (e.revokedAt == null) {
                 e.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
               }
+              accepted.remove(e.keyHash);
             })
+        .call(e -> fleet.publish(REVOKED_EVENT, e.keyHash))
         .replaceWithVoid();
   }
 
@@ -81,16 +98,29 @@ public class ApiKeyService {
       return Uni.createFrom().item(Optional.empty());
     }
     byte[] hash = ApiKeys.sha256(presented);
-    return keys.find("keyHash", HexFormat.of().formatHex(hash))
+    String hex = HexFormat.of().formatHex(hash);
+    Cached cached = accepted.get(hex);
+    if (cached != null && System.nanoTime() - cached.expiresNanos() < 0) {
+      return Uni.createFrom().item(Optional.of(cached.principal()));
+    }
+    return keys.find("keyHash", hex)
         .firstResult()
         .map(
-            e ->
-                e == null
-                        || e.revokedAt != null
-                        || !ApiKeys.sameHash(hash, HexFormat.of().parseHex(e.keyHash))
-                    ? Optional.empty()
-                    : Optional.of(
-                        new ApiKeyPrincipal(e.id, e.principal, Set.of(e.roles.split(" ")))));
+            e -> {
+              if (e == null
+                  || e.revokedAt != null
+                  || !ApiKeys.sameHash(hash, HexFormat.of().parseHex(e.keyHash))) {
+                accepted.remove(hex);
+                return Optional.<ApiKeyPrincipal>empty();
+              }
+              ApiKeyPrincipal p =
+                  new ApiKeyPrincipal(e.id, e.principal, Set.of(e.roles.split(" ")));
+              if (accepted.size() >= CACHE_MAX) {
+                accepted.clear();
+              }
+              accepted.put(hex, new Cached(p, System.nanoTime() + CACHE_NANOS));
+              return Optional.of(p);
+            });
   }
 
   private static List<String> validate(ApiKeySpec spec) {
