@@ -103,27 +103,10 @@ class TwoReplicasIT {
   void fiveHundredConcurrentCallsOverTwoReplicasOnAnExpiredTokenMakeOneTokenRequest()
       throws Exception {
     String id = "two-replicas-" + System.nanoTime() % 100_000;
-    String base = sandbox.baseUrl();
-    admin(
-        0,
-        "POST",
-        "/admin/v1/connections",
-        "{\"id\":\""
-            + id
-            + "\",\"orgUrl\":\""
-            + base
-            + "\",\"auth\":{\"type\":\"client_credentials\",\"clientId\":\"sandbox-client\","
-            + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\""
-            + base
-            + "/t/oauth2/v2.0/token\",\"scopes\":[\""
-            + base
-            + "/.default\"]}}",
-        201);
+    createClientCredentialsConnection(id);
     String created =
         admin(1, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
-    Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
-    assertTrue(m.find());
-    String key = m.group(1);
+    String key = field(created, "key");
     admin(
         0,
         "PUT",
@@ -163,29 +146,11 @@ class TwoReplicasIT {
   void deletingAGrantOrRevokingAKeyOnOneReplicaTakesEffectOnTheOtherWithinOneSecond()
       throws Exception {
     String id = "revocation-" + System.nanoTime() % 100_000;
-    String base = sandbox.baseUrl();
-    admin(
-        0,
-        "POST",
-        "/admin/v1/connections",
-        "{\"id\":\""
-            + id
-            + "\",\"orgUrl\":\""
-            + base
-            + "\",\"auth\":{\"type\":\"client_credentials\",\"clientId\":\"sandbox-client\","
-            + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\""
-            + base
-            + "/t/oauth2/v2.0/token\",\"scopes\":[\""
-            + base
-            + "/.default\"]}}",
-        201);
+    createClientCredentialsConnection(id);
     String created =
         admin(0, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
-    Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
-    assertTrue(m.find());
-    String key = m.group(1);
-    Matcher keyId = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created);
-    assertTrue(keyId.find());
+    String key = field(created, "key");
+    String keyId = field(created, "id");
     String grant = "/admin/v1/connections/" + id + "/grants/engine-" + id;
     admin(0, "PUT", grant, "{\"access\":\"read\"}", 200);
     assertEquals(200, get(1, id, key).statusCode()); // B has the grant cached now
@@ -200,7 +165,7 @@ class TwoReplicasIT {
 
     admin(0, "PUT", grant, "{\"access\":\"read\"}", 200);
     await().atMost(Duration.ofSeconds(1)).until(() -> get(1, id, key).statusCode() == 200);
-    admin(0, "DELETE", "/admin/v1/api-keys/" + keyId.group(1), "", 204);
+    admin(0, "DELETE", "/admin/v1/api-keys/" + keyId, "", 204);
     long revoked = System.nanoTime();
     await()
         .pollInterval(Duration.ofMillis(20))
@@ -235,9 +200,7 @@ class TwoReplicasIT {
           201);
       String created =
           admin(0, "POST", "/admin/v1/api-keys", "{\"principal\":\"engine-" + id + "\"}", 201);
-      Matcher m = Pattern.compile("\"key\":\"(dgk_[^\"]+)\"").matcher(created);
-      assertTrue(m.find());
-      String key = m.group(1);
+      String key = field(created, "key");
       admin(
           0,
           "PUT",
@@ -312,6 +275,32 @@ class TwoReplicasIT {
     Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(stats);
     assertTrue(m.find(), stats);
     return Integer.parseInt(m.group(1));
+  }
+
+  private static void createClientCredentialsConnection(String id) throws Exception {
+    String base = sandbox.baseUrl();
+    admin(
+        0,
+        "POST",
+        "/admin/v1/connections",
+        "{\"id\":\""
+            + id
+            + "\",\"orgUrl\":\""
+            + base
+            + "\",\"auth\":{\"type\":\"client_credentials\",\"clientId\":\"sandbox-client\","
+            + "\"clientSecret\":\"sandbox-secret\",\"tokenUrl\":\""
+            + base
+            + "/t/oauth2/v2.0/token\",\"scopes\":[\""
+            + base
+            + "/.default\"]}}",
+        201);
+  }
+
+  /** A string field of a JSON answer (the IT has no JSON library of its own). */
+  private static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+    assertTrue(m.find(), json);
+    return m.group(1);
   }
 
   private static HttpRequest request(int replica, String id, String key) {
