@@ -10,14 +10,17 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Reads {@code X-Api-Key}. No header: anonymous (the endpoint decides, normally 401). A header
- * given twice is refused rather than guessed at.
+ * Reads {@code X-Api-Key}. No header: the next mechanism (bearer JWT) or anonymous (the endpoint
+ * decides, normally 401). A header given twice, or together with an {@code Authorization} header,
+ * is refused rather than guessed at. Runs before the OIDC bearer mechanism so that the refusal of
+ * two credentials does not depend on which one another mechanism looks at first.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -31,12 +34,19 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     if (values.isEmpty()) {
       return Uni.createFrom().optional(java.util.Optional.empty());
     }
-    if (values.size() > 1 || values.get(0).isEmpty()) {
+    if (values.size() > 1
+        || values.get(0).isEmpty()
+        || context.request().headers().contains(HttpHeaders.AUTHORIZATION)) {
       return Uni.createFrom().failure(new AuthenticationFailedException());
     }
     ApiKeyAuthenticationRequest request = new ApiKeyAuthenticationRequest(Secret.of(values.get(0)));
     return identityProviderManager.authenticate(
         HttpSecurityUtils.setRoutingContextAttribute(request, context));
+  }
+
+  @Override
+  public int getPriority() {
+    return DEFAULT_PRIORITY + 1000;
   }
 
   @Override

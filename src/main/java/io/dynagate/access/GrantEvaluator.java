@@ -2,15 +2,24 @@ package io.dynagate.access;
 
 import io.dynagate.grant.Access;
 import io.dynagate.grant.GrantView;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Decides whether a grant allows one proxied request (contract section 3, grants). Pure.
+ * Decides whether a caller's grants allow one proxied request (contract section 3, grants). Pure.
+ *
+ * <p>A caller can hold several grants on one connection: its own and one per {@code group:}
+ * principal it belongs to. A request is allowed when at least one of them allows all of it (method,
+ * entity set, scope and impersonation together); grants never combine into more than any one of
+ * them allows.
  *
  * <p>Functions and actions (e.g. {@code WhoAmI}) count under their own name as "entity set", so a
- * grant limited to entity sets must list them to call them. The proxy checks every request inside a
- * {@code $batch} with this evaluator; the {@code batch} flag is the older, coarse rule (a batch as
- * a whole needs a {@code full} grant without entity-set limits).
+ * grant limited to entity sets must list them to call them. A grant limited to entity sets also
+ * refuses requests that could reach other sets through the listed one: navigation paths, property
+ * paths and bound operations after {@code set(key)}, and query options that can follow navigation
+ * ({@code $expand}, {@code fetchXml}, saved queries, {@code /} paths in {@code $filter}); see
+ * {@code EntitySetReach} in the proxy. The proxy checks every request inside a {@code $batch} on
+ * its own with this evaluator.
  */
 public final class GrantEvaluator {
   private GrantEvaluator() {}
@@ -19,8 +28,8 @@ public final class GrantEvaluator {
   public enum Denial {
     METHOD("method"),
     ENTITY_SET("entity_set"),
-    IMPERSONATION("impersonation"),
-    BATCH("batch");
+    SCOPE("scope"),
+    IMPERSONATION("impersonation");
 
     private final String reason;
 
@@ -34,27 +43,52 @@ public final class GrantEvaluator {
   }
 
   /**
-   * @param entitySet the first path segment after {@code api/data/v{x.y}/}, or null
-   * @return empty when allowed, else the reason for refusing
+   * One request as the grant check sees it.
+   *
+   * @param method the HTTP method
+   * @param entitySet the first path segment after {@code api/data/v{x.y}/} without key, or null
+   * @param beyondEntitySet the path or query may reach data outside {@code entitySet}
+   * @param impersonation the request carries {@code CallerObjectId} or {@code MSCRMCallerID}
    */
-  public static Optional<Denial> evaluate(
-      GrantView grant, String method, String entitySet, boolean batch, boolean impersonation) {
+  public record Request(
+      String method, String entitySet, boolean beyondEntitySet, boolean impersonation) {}
+
+  /**
+   * @return empty when some grant allows the request; else why the first grant (the caller's own
+   *     when it has one) refuses it. No grants at all is refused as {@link Denial#METHOD}.
+   */
+  public static Optional<Denial> evaluate(List<GrantView> grants, Request request) {
+    Optional<Denial> first = Optional.of(Denial.METHOD);
+    for (int i = 0; i < grants.size(); i++) {
+      Optional<Denial> d = evaluate(grants.get(i), request);
+      if (d.isEmpty()) {
+        return d;
+      }
+      if (i == 0) {
+        first = d;
+      }
+    }
+    return first;
+  }
+
+  /**
+   * @return empty when this grant allows the request, else the reason for refusing
+   */
+  public static Optional<Denial> evaluate(GrantView grant, Request request) {
     Access access = Access.fromWire(grant.access()).orElse(null);
-    if (access == null || !access.allows(method)) {
+    if (access == null || !access.allows(request.method())) {
       return Optional.of(Denial.METHOD);
     }
-    if (impersonation && !grant.impersonation()) {
+    if (request.impersonation() && !grant.impersonation()) {
       return Optional.of(Denial.IMPERSONATION);
     }
-    if (batch) {
-      return access == Access.FULL && grant.entitySets() == null
-          ? Optional.empty()
-          : Optional.of(Denial.BATCH);
+    if (grant.entitySets() == null) {
+      return Optional.empty();
     }
-    if (grant.entitySets() != null
-        && (entitySet == null || !grant.entitySets().contains(entitySet))) {
+    String set = request.entitySet();
+    if (set == null || !grant.entitySets().contains(set)) {
       return Optional.of(Denial.ENTITY_SET);
     }
-    return Optional.empty();
+    return request.beyondEntitySet() ? Optional.of(Denial.SCOPE) : Optional.empty();
   }
 }

@@ -46,6 +46,37 @@ public interface DynagateConfig {
   /** The proxy path. */
   Proxy proxy();
 
+  /** Bearer JWT callers. */
+  Jwt jwt();
+
+  /**
+   * Settings of {@code dynagate.jwt.*} (contract section 2). The issuer and audience feed Quarkus
+   * OIDC ({@code quarkus.oidc.*} in application.properties), which checks signature, expiry, issuer
+   * and audience; the claims below are read by {@code JwtIdentityAugmentor}.
+   */
+  interface Jwt {
+    /**
+     * Issuer URL: the tokens' {@code iss} and the base of OIDC discovery (Keycloak realm URL,
+     * {@code https://login.microsoftonline.com/<tenant>/v2.0}, the Kubernetes service-account
+     * issuer). Unset: bearer tokens are refused and only API keys work.
+     */
+    Optional<String> issuer();
+
+    /** Audience ({@code aud}) every token must carry; required when an issuer is set. */
+    Optional<List<String>> audience();
+
+    /** Claim naming the caller (its principal for grants). */
+    @WithDefault("sub")
+    String principalClaim();
+
+    /** Claim listing the caller's groups; each value {@code v} adds principal {@code group:v}. */
+    @WithDefault("groups")
+    String groupsClaim();
+
+    /** A group whose members also get role {@code admin}; unset: no JWT caller is admin. */
+    Optional<String> adminGroup();
+  }
+
   /** Settings of {@code dynagate.token.*}. */
   interface Token {
     /** Refresh when less than this remains and the IdP sent no {@code refresh_in}. */

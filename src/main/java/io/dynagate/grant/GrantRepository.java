@@ -10,6 +10,11 @@ import java.util.List;
 @ApplicationScoped
 public class GrantRepository implements PanacheRepositoryBase<GrantEntity, GrantEntity.Key> {
 
+  /** The grants of any of {@code principals} on one connection (one query). */
+  public Uni<List<GrantEntity>> forPrincipals(String connectionId, List<String> principals) {
+    return list("connectionId = ?1 and principal in ?2", connectionId, principals);
+  }
+
   public Uni<List<GrantEntity>> forConnection(String connectionId) {
     return list("connectionId", Sort.by("principal"), connectionId);
   }

@@ -12,7 +12,9 @@ import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Per-connection grants (deny by default): put, list, delete. */
@@ -53,12 +55,23 @@ public class GrantService {
         .map(rows -> rows.stream().map(GrantService::view).toList());
   }
 
-  /** The grant of one principal on one connection, if any (the proxy's deny-by-default check). */
+  /**
+   * The grants of several principals (a caller and its groups) on one connection, in one query.
+   *
+   * @param principals at least one principal
+   * @return one entry per principal asked for, empty when it has no grant
+   */
   @WithSession
-  public Uni<Optional<GrantView>> find(String connectionId, String principal) {
+  public Uni<Map<String, Optional<GrantView>>> find(String connectionId, List<String> principals) {
     return grants
-        .findById(new GrantEntity.Key(connectionId, principal))
-        .map(g -> Optional.ofNullable(g).map(GrantService::view));
+        .forPrincipals(connectionId, principals)
+        .map(
+            rows -> {
+              Map<String, Optional<GrantView>> found = new HashMap<>();
+              principals.forEach(p -> found.put(p, Optional.empty()));
+              rows.forEach(g -> found.put(g.principal, Optional.of(view(g))));
+              return found;
+            });
   }
 
   @WithTransaction

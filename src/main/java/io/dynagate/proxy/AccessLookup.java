@@ -11,6 +11,9 @@ import io.dynagate.grant.GrantView;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,9 +59,43 @@ class AccessLookup {
     return ID.matcher(id).matches();
   }
 
-  Uni<Optional<GrantView>> grant(String connectionId, String principal) {
-    String key = connectionId + "\n" + principal;
-    return cached(grantCache, key, () -> grants.find(connectionId, principal));
+  /**
+   * The grants any of {@code principals} hold on the connection, in the order of {@code
+   * principals}; principals without a cached answer are looked up together in one query.
+   */
+  Uni<List<GrantView>> grants(String connectionId, List<String> principals) {
+    long now = System.nanoTime();
+    Map<String, Optional<GrantView>> known = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String p : principals) {
+      Entry<Optional<GrantView>> e = grantCache.get(grantKey(connectionId, p));
+      if (e != null && now - e.expiresNanos() < 0) {
+        known.put(p, e.value());
+      } else {
+        missing.add(p);
+      }
+    }
+    Uni<Map<String, Optional<GrantView>>> loaded =
+        missing.isEmpty()
+            ? Uni.createFrom().item(Map.of())
+            : grants
+                .find(connectionId, missing)
+                .invoke(
+                    found ->
+                        found.forEach(
+                            (p, g) -> remember(grantCache, grantKey(connectionId, p), g)));
+    return loaded.map(
+        found -> {
+          List<GrantView> held = new ArrayList<>();
+          for (String p : principals) {
+            known.getOrDefault(p, found.getOrDefault(p, Optional.empty())).ifPresent(held::add);
+          }
+          return held;
+        });
+  }
+
+  private static String grantKey(String connectionId, String principal) {
+    return connectionId + "\n" + principal;
   }
 
   Uni<Optional<ResolvedConnection>> connection(String connectionId) {
@@ -73,7 +110,7 @@ class AccessLookup {
   }
 
   void onGrantChanged(@Observes GrantChanged change) {
-    String key = change.connectionId() + "\n" + change.principal();
+    String key = grantKey(change.connectionId(), change.principal());
     grantCache.remove(key);
     fleet.publish(GRANT_EVENT, key).subscribe().with(x -> {});
   }
@@ -93,13 +130,16 @@ class AccessLookup {
     if (ttlNanos <= 0) {
       return load.get();
     }
-    return load.get()
-        .invoke(
-            v -> {
-              if (cache.size() >= MAX_ENTRIES) {
-                cache.clear(); // crude bound; entries live a second anyway
-              }
-              cache.put(key, new Entry<>(v, System.nanoTime() + ttlNanos));
-            });
+    return load.get().invoke(v -> remember(cache, key, v));
+  }
+
+  private <T> void remember(Map<String, Entry<T>> cache, String key, T value) {
+    if (ttlNanos <= 0) {
+      return;
+    }
+    if (cache.size() >= MAX_ENTRIES) {
+      cache.clear(); // crude bound; entries live a second anyway
+    }
+    cache.put(key, new Entry<>(value, System.nanoTime() + ttlNanos));
   }
 }

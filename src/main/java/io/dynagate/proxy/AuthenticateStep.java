@@ -22,6 +22,7 @@ class AuthenticateStep {
                 throw unauthenticated();
               }
               x.principal = identity.getPrincipal().getName();
+              x.principals = Roles.principals(identity);
               if (!identity.hasRole(Roles.CALLER)) {
                 x.decision = "denied:role";
                 throw GatewayProblem.of(

@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
 /**
- * Step 3: may this grant do this (method, entity set, impersonation, batch)? Also answers 429 while
- * the connection is held after an upstream 429.
+ * Step 3: may these grants do this (method, entity set, scope, impersonation)? Also answers 429
+ * while the connection is held after an upstream 429.
  */
 @ApplicationScoped
 class AuthorizeStep {
@@ -28,7 +28,7 @@ class AuthorizeStep {
     Optional<GrantEvaluator.Denial> denial =
         x.path.batch()
             ? batchEnvelope(x, impersonation)
-            : GrantEvaluator.evaluate(x.grant, x.method, x.path.entitySet(), false, impersonation);
+            : GrantEvaluator.evaluate(x.grants, request(x.method, x.path, impersonation));
     if (denial.isPresent()) {
       String reason = denial.get().reason();
       x.decision = "denied:" + reason;
@@ -52,9 +52,18 @@ class AuthorizeStep {
     if (!"POST".equals(x.method)) {
       return Optional.of(GrantEvaluator.Denial.METHOD);
     }
-    return impersonation && !x.grant.impersonation()
+    return impersonation && x.grants.stream().noneMatch(g -> g.impersonation())
         ? Optional.of(GrantEvaluator.Denial.IMPERSONATION)
         : Optional.empty();
+  }
+
+  /** What the grant check needs to know of one request (direct or inside a batch). */
+  static GrantEvaluator.Request request(String method, ProxyPath path, boolean impersonation) {
+    return new GrantEvaluator.Request(
+        method,
+        path.entitySet(),
+        EntitySetReach.beyond(path.path(), path.rawQuery()),
+        impersonation);
   }
 
   private static String detail(GrantEvaluator.Denial d) {
@@ -62,7 +71,9 @@ class AuthorizeStep {
       case METHOD -> "The grant does not allow this method.";
       case ENTITY_SET -> "The grant does not cover this entity set.";
       case IMPERSONATION -> "The grant does not allow impersonation headers.";
-      case BATCH -> "The grant does not allow this $batch.";
+      case SCOPE ->
+          "The grant is limited to entity sets; paths and query options that can reach other"
+              + " sets (navigation, $expand, fetchXml, saved queries) are not allowed.";
     };
   }
 }

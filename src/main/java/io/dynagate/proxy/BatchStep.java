@@ -49,11 +49,11 @@ class BatchStep {
               for (BatchInspector.BatchPart part : parts) {
                 Optional<GrantEvaluator.Denial> denial =
                     GrantEvaluator.evaluate(
-                        x.grant,
-                        part.method(),
-                        part.path().entitySet(),
-                        false,
-                        part.impersonation() || outerImpersonation);
+                        x.grants,
+                        AuthorizeStep.request(
+                            part.method(),
+                            part.path(),
+                            part.impersonation() || outerImpersonation));
                 if (denial.isPresent()) {
                   String reason = "batch_" + denial.get().reason();
                   x.decision = "denied:" + reason;

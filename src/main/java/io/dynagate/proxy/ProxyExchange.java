@@ -4,6 +4,7 @@ import io.dynagate.connection.ResolvedConnection;
 import io.dynagate.grant.GrantView;
 import io.dynagate.token.AccessToken;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * One proxied request as it moves through the steps. Each step fills in what it learned; the
@@ -16,9 +17,16 @@ final class ProxyExchange {
   final String method;
 
   String principal = "-";
+
+  /** The principal first, then its {@code group:} principals; grants of any of them apply. */
+  List<String> principals = List.of();
+
   String connectionId = "-";
   ProxyPath path;
-  GrantView grant;
+
+  /** The caller's grants on the connection, its own first; never empty once resolved. */
+  List<GrantView> grants = List.of();
+
   ResolvedConnection connection;
   AccessToken token;
   String decision = "-";

@@ -49,14 +49,14 @@ class ResolveStep {
     x.connectionId = connectionId;
     x.path = paths.check(slash < 0 ? "" : rest.substring(slash + 1));
     return lookup
-        .grant(connectionId, x.principal)
+        .grants(connectionId, x.principals)
         .chain(
-            grant -> {
-              if (grant.isEmpty()) {
+            held -> {
+              if (held.isEmpty()) {
                 x.decision = "denied:no_grant";
                 return Uni.createFrom().failure(GatewayProblem.connectionNotFound());
               }
-              x.grant = grant.get();
+              x.grants = held;
               return lookup.connection(x.connectionId);
             })
         .map(

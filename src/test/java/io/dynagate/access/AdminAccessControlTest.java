@@ -16,7 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every admin endpoint refuses anonymous callers (401), bad keys (401) and callers (403). */
+/**
+ * Every admin endpoint refuses anonymous callers (401), bad keys (401), bearer tokens when no
+ * issuer is configured (401) and callers (403).
+ */
 @QuarkusTest
 class AdminAccessControlTest {
   private static final String BODY = "{\"access\":\"full\"}";
@@ -63,6 +66,31 @@ class AdminAccessControlTest {
   void unknownKeyIs401(String method, String path) {
     send(as("dgk_" + "A".repeat(43)).body(BODY), method, path).then().statusCode(401);
     assertNothingChanged();
+  }
+
+  /** This profile configures no JWT issuer: every bearer token is refused, however it looks. */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("adminEndpoints")
+  void bearerTokenWithoutAConfiguredIssuerIs401(String method, String path) {
+    String header = b64("{\"alg\":\"none\"}");
+    String claims = b64("{\"sub\":\"bootstrap-admin\",\"groups\":[\"admin\"]}");
+    send(
+            given()
+                .header("Authorization", "Bearer " + header + "." + claims + ".")
+                .contentType(ContentType.JSON)
+                .body(BODY),
+            method,
+            path)
+        .then()
+        .statusCode(401)
+        .header("X-Dynagate-Error", "unauthenticated");
+    assertNothingChanged();
+  }
+
+  private static String b64(String s) {
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest(name = "{0} {1}")

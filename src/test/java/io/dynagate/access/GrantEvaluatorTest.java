@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,9 +30,12 @@ class GrantEvaluatorTest {
     return decision.map(Denial::name).orElse(ALLOWED);
   }
 
+  /** {@code beyond}: the request reaches past its entity set (navigation, $expand, …). */
   private static String evaluate(
-      GrantView grant, String method, String entitySet, boolean batch, boolean impersonation) {
-    return outcome(GrantEvaluator.evaluate(grant, method, entitySet, batch, impersonation));
+      GrantView grant, String method, String entitySet, boolean beyond, boolean impersonation) {
+    return outcome(
+        GrantEvaluator.evaluate(
+            grant, new GrantEvaluator.Request(method, entitySet, beyond, impersonation)));
   }
 
   @ParameterizedTest(name = "{0}: read={1} write={2} full={3}")
@@ -146,50 +147,65 @@ class GrantEvaluatorTest {
         expected, evaluate(grant("full", "accounts", false), "GET", entitySet, false, true));
   }
 
-  static Stream<Arguments> batchCases() {
-    return Stream.of(
-        // access, entitySets, method, grant.impersonation, impersonating, expected
-        Arguments.of("full", "*", "POST", false, false, ALLOWED),
-        Arguments.of("full", "*", "POST", true, true, ALLOWED),
-        Arguments.of("full", "accounts", "POST", false, false, "BATCH"),
-        Arguments.of("full", "accounts/$batch", "POST", false, false, "BATCH"),
-        Arguments.of("full", "", "POST", false, false, "BATCH"),
-        // write passes the method check for POST and is then refused by the batch rule
-        Arguments.of("write", "*", "POST", false, false, "BATCH"),
-        Arguments.of("write", "accounts", "POST", false, false, "BATCH"),
-        // read fails the method check for POST before the batch rule is reached
-        Arguments.of("read", "*", "POST", false, false, "METHOD"),
-        Arguments.of("read", "accounts", "POST", false, false, "METHOD"),
-        // a read-level batch flag on a GET still needs full
-        Arguments.of("read", "*", "GET", false, false, "BATCH"),
-        // impersonation is refused before the batch rule
-        Arguments.of("full", "*", "POST", false, true, "IMPERSONATION"),
-        Arguments.of("write", "*", "POST", false, true, "IMPERSONATION"),
-        // an unknown level is refused as METHOD even for a batch
-        Arguments.of("admin", "*", "POST", true, false, "METHOD"));
+  @ParameterizedTest(name = "limits [{0}], reaching beyond {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # grant's entitySets | requested entity set | expected
+          *                    | accounts             | allowed
+          *                    | WhoAmI               | allowed
+          accounts             | accounts             | SCOPE
+          accounts/contacts    | accounts             | SCOPE
+          accounts             | contacts             | ENTITY_SET
+          """)
+  void reachingBeyondTheEntitySetNeedsAGrantWithoutEntitySetLimits(
+      String sets, String entitySet, String expected) {
+    for (String access : List.of("read", "write", "full")) {
+      assertEquals(
+          expected, evaluate(grant(access, sets, false), "GET", entitySet, true, false), access);
+    }
   }
 
-  @ParameterizedTest(name = "batch with {0} [{1}] {2}, impersonation {3}/{4} -> {5}")
-  @MethodSource("batchCases")
-  void batchNeedsFullGrantWithoutEntitySetLimits(
-      String access,
-      String sets,
-      String method,
-      boolean grantImpersonation,
-      boolean impersonating,
-      String expected) {
-    GrantView g = grant(access, sets, grantImpersonation);
-    // the entity set passed for a batch ($batch or null) must not change the outcome
-    assertEquals(expected, evaluate(g, method, "$batch", true, impersonating), "$batch");
-    assertEquals(expected, evaluate(g, method, null, true, impersonating), "null");
+  private static String evaluateAll(List<GrantView> grants, String method, String set) {
+    return outcome(
+        GrantEvaluator.evaluate(grants, new GrantEvaluator.Request(method, set, false, false)));
+  }
+
+  @Test
+  void severalGrantsAreAlternativesAndTheFirstExplainsARefusal() {
+    GrantView readAccounts = grant("read", "accounts", false);
+    GrantView writeContacts = grant("write", "contacts", false);
+    List<GrantView> both = List.of(readAccounts, writeContacts);
+    assertEquals(ALLOWED, evaluateAll(both, "GET", "accounts"));
+    assertEquals(ALLOWED, evaluateAll(both, "POST", "contacts"));
+    // neither alone allows writing accounts: the first grant's reason is reported
+    assertEquals("METHOD", evaluateAll(both, "POST", "accounts"));
+    assertEquals("ENTITY_SET", evaluateAll(List.of(writeContacts, readAccounts), "POST", "x"));
+    assertEquals("METHOD", evaluateAll(List.of(), "GET", "accounts"));
+  }
+
+  @Test
+  void impersonationMustBeAllowedByTheSameGrantThatAllowsTheRest() {
+    GrantView readImpersonating = grant("read", "*", true);
+    GrantView fullPlain = grant("full", "*", false);
+    List<GrantView> both = List.of(fullPlain, readImpersonating);
+    assertEquals(
+        ALLOWED,
+        outcome(
+            GrantEvaluator.evaluate(both, new GrantEvaluator.Request("GET", "a", false, true))));
+    assertEquals(
+        "IMPERSONATION",
+        outcome(
+            GrantEvaluator.evaluate(both, new GrantEvaluator.Request("DELETE", "a", false, true))));
   }
 
   @ParameterizedTest(name = "{0} -> reason tag {1}")
   @CsvSource({
     "METHOD, method",
     "ENTITY_SET, entity_set",
-    "IMPERSONATION, impersonation",
-    "BATCH, batch"
+    "SCOPE, scope",
+    "IMPERSONATION, impersonation"
   })
   void denialReasonIsTheMetricTag(Denial denial, String reason) {
     assertEquals(reason, denial.reason());
