@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,6 +106,7 @@ public final class BatchInspector {
       throw malformed("the body or its content type is missing.");
     }
     String org = orgUrl.endsWith("/") ? orgUrl.substring(0, orgUrl.length() - 1) : orgUrl;
+    checkParameters(contentType);
 
     MimeConfig config =
         MimeConfig.custom()
@@ -121,6 +123,7 @@ public final class BatchInspector {
     Deque<int[]> open = new ArrayDeque<>();
     Map<String, ProxyPath> changeSetIds = null;
     String contentId = null;
+    int partContentTypes = 0;
     boolean partImpersonation = false;
     boolean sawRoot = false;
     try {
@@ -160,6 +163,7 @@ public final class BatchInspector {
             }
             open.peek()[0]++;
             contentId = null;
+            partContentTypes = 0;
             partImpersonation = false;
           }
           case T_FIELD -> {
@@ -167,6 +171,12 @@ public final class BatchInspector {
             String name = field.getName().toLowerCase(Locale.ROOT);
             if (name.equals("content-id")) {
               contentId = contentIdValue(field.getBody());
+            } else if (name.equals("content-type")) {
+              // a second Content-Type or boundary could be read differently upstream
+              if (++partContentTypes > 1) {
+                throw malformed("a part has more than one Content-Type.");
+              }
+              checkParameters(field.getBody());
             } else if (IMPERSONATION_HEADERS.contains(name)) {
               partImpersonation = true;
             }
@@ -337,6 +347,41 @@ public final class BatchInspector {
       len--;
     }
     return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Refuses a content type that names a parameter twice ({@code boundary=a; boundary=b}): parsers
+   * disagree on which one counts, so the gateway could check other parts than Dataverse runs.
+   */
+  static void checkParameters(String contentType) {
+    Set<String> names = new HashSet<>();
+    boolean quoted = false;
+    int start = contentType.indexOf(';');
+    if (start < 0) {
+      return;
+    }
+    StringBuilder param = new StringBuilder();
+    for (int i = start + 1; i <= contentType.length(); i++) {
+      char c = i < contentType.length() ? contentType.charAt(i) : ';';
+      if (quoted && c == '\\' && i + 1 < contentType.length()) {
+        param.append(c).append(contentType.charAt(++i));
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted;
+      }
+      if (c == ';' && !quoted) {
+        String p = param.toString();
+        int eq = p.indexOf('=');
+        String name = (eq < 0 ? p : p.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty() && !names.add(name)) {
+          throw malformed("a Content-Type names a parameter twice.");
+        }
+        param.setLength(0);
+      } else {
+        param.append(c);
+      }
+    }
   }
 
   private static GatewayProblem malformed(String reason) {

@@ -37,6 +37,13 @@ class BatchStep {
     if (!x.path.batch()) {
       return Uni.createFrom().item(x);
     }
+    if (x.rc.request().headers().getAll("Content-Type").size() > 1) {
+      // which one Dataverse would read is not ours to guess: the check must see what runs
+      return Uni.createFrom()
+          .failure(
+              GatewayProblem.of(
+                  ProblemCode.BAD_REQUEST, "A $batch request has more than one Content-Type."));
+    }
     boolean outerImpersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
     return readBounded(x.rc.request(), maxBytes)
         .map(

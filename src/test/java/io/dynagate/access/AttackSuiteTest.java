@@ -11,11 +11,14 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import com.sun.net.httpserver.HttpServer;
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Db;
+import io.dynagate.support.JwtProfile;
+import io.dynagate.support.Jwts;
 import io.dynagate.support.RawHttp;
 import io.dynagate.support.RawHttp.Reply;
 import io.dynagate.support.Sandbox;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +73,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {fullKey}} the full-grant principal's API key.
  */
 @QuarkusTest
+@TestProfile(JwtProfile.class)
 class AttackSuiteTest {
   private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -88,6 +93,7 @@ class AttackSuiteTest {
   static final String IMPERSONATOR = "impersonator"; // full, impersonation
   static final String NEIGHBOUR = "neighbour"; // full on {other} only
   static final String STRANGER = "stranger"; // no grant anywhere
+  static final String READERS_GROUP = "group:readers"; // read (JWT callers in group "readers")
 
   private static final String BATCH_TYPE = "Content-Type: multipart/mixed; boundary=batch_b";
   private static final String JSON = "Content-Type: application/json";
@@ -111,7 +117,8 @@ class AttackSuiteTest {
             otherPrincipalsConnection(),
             badCredentials(),
             adminApi(),
-            upstreamRedirection())
+            upstreamRedirection(),
+            jwtCallers())
         .flatMap(List::stream)
         .map(a -> arguments(named(a.name(), a)));
   }
@@ -323,7 +330,7 @@ class AttackSuiteTest {
                         + ACCOUNT
                         + ") HTTP/1.1\r\n\r\n--changeset_c--\r\n--batch_b--\r\n",
                     BATCH_TYPE),
-                forbidden()),
+                refused(400, "bad_request")),
             row(
                 "read grant $batch of GETs only (control)",
                 reader,
@@ -725,6 +732,136 @@ class AttackSuiteTest {
     return rows;
   }
 
+  /**
+   * Bearer JWTs (the gateway trusts {@link io.dynagate.support.TestIssuer}): forged, expired and
+   * misdirected tokens, and genuine tokens asking for more than their grants give.
+   */
+  private static List<Attack> jwtCallers() {
+    Request read = get(API + "accounts?$top=1");
+    long now = java.time.Instant.now().getEpochSecond();
+    return List.of(
+        row(
+            "JWT: expired a minute ago",
+            jwt(() -> Jwts.mint(claims(FULL, "exp", now - 60))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: not valid before ten minutes from now",
+            jwt(() -> Jwts.mint(claims(FULL, "nbf", now + 600))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: without exp",
+            jwt(() -> Jwts.mint(claims(FULL, "exp", null))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: signed with a foreign key under the issuer's kid",
+            jwt(() -> Jwts.signedWithForeignKey(Jwts.claims(FULL))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: genuine signature, payload swapped (reader -> full)",
+            jwt(() -> Jwts.tampered(Jwts.token(READER), Jwts.claims(FULL))),
+            read,
+            unauthenticated()),
+        row("JWT: alg none", jwt(() -> Jwts.unsigned(Jwts.claims(FULL))), read, unauthenticated()),
+        row(
+            "JWT: HS256 with the issuer's kid",
+            jwt(() -> Jwts.hmacSigned(Jwts.claims(FULL))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: signed by the trusted key for another issuer",
+            jwt(() -> Jwts.mint(claims(FULL, "iss", "https://issuer.example.org/realms/evil"))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: for another audience",
+            jwt(() -> Jwts.mint(claims(FULL, "aud", "some-other-app"))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: without aud",
+            jwt(() -> Jwts.mint(claims(FULL, "aud", null))),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: not a JWT",
+            RawCredential.of("Authorization: Bearer not.a.jwt"),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: valid token under the Basic scheme",
+            new WithExtra(Caller.ANONYMOUS, "Authorization: Basic {fullJwt}"),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: subject poses as a group (sub = group:readers)",
+            jwt(() -> Jwts.token(READERS_GROUP)),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: valid, plus a valid X-Api-Key",
+            new WithExtra(jwt(() -> Jwts.token(FULL)), "X-Api-Key: {fullKey}"),
+            read,
+            unauthenticated()),
+        row(
+            "JWT: reader subject DELETEs",
+            jwt(() -> Jwts.token(READER)),
+            req("DELETE", API + "accounts(" + ACCOUNT + ")"),
+            forbidden()),
+        row(
+            "JWT: member of a read group, DELETE in a $batch change set",
+            jwt(() -> Jwts.token("member-1", "readers")),
+            batch(changeSet("DELETE " + IN + "accounts(" + ACCOUNT + ")")),
+            forbidden()),
+        row(
+            "JWT: member of a read group, impersonation header",
+            jwt(() -> Jwts.token("member-2", "readers")),
+            read.with("CallerObjectId: 00000000-0000-0000-0000-0000000000bb"),
+            forbidden()),
+        row(
+            "JWT: stranger subject",
+            jwt(() -> Jwts.token(STRANGER, "nobody")),
+            read.with("X-Request-Id: attack-suite-same-id"),
+            notFound().and(sameAsUnknownConnection())),
+        row(
+            "JWT: claims role admin and group admin, on the admin API",
+            jwt(
+                () -> {
+                  Map<String, Object> c = Jwts.claims(FULL, "admin", "readers");
+                  c.put("roles", List.of("admin"));
+                  return Jwts.mint(c);
+                }),
+            json(
+                "POST",
+                "/admin/v1/api-keys",
+                "{\"principal\":\"" + FULL + "\",\"roles\":[\"admin\",\"caller\"]}"),
+            forbidden()),
+        row("JWT: full subject (control)", jwt(() -> Jwts.token(FULL)), read, reaches(200)),
+        row(
+            "JWT: member of a read group reads (control)",
+            jwt(() -> Jwts.token("member-3", "readers")),
+            read,
+            reaches(200)));
+  }
+
+  /** Claims of a valid token for {@code subject} with one claim replaced (null: removed). */
+  private static Map<String, Object> claims(String subject, String name, Object value) {
+    Map<String, Object> c = Jwts.claims(subject);
+    if (value == null) {
+      c.remove(name);
+    } else {
+      c.put(name, value);
+    }
+    return c;
+  }
+
+  private static Caller jwt(Supplier<String> token) {
+    return new Bearer(token);
+  }
+
   private static List<Attack> upstreamRedirection() {
     Caller full = new ApiKey(FULL);
     Request read = get(API + "accounts?$top=1");
@@ -884,6 +1021,14 @@ class AttackSuiteTest {
     @Override
     public List<String> credential(World world) {
       return List.of("X-Api-Key: " + world.apiKey(principal, roles));
+    }
+  }
+
+  /** A bearer JWT, made when the row runs (the issuer's address is only known then). */
+  record Bearer(Supplier<String> token) implements Caller {
+    @Override
+    public List<String> credential(World world) {
+      return List.of("Authorization: Bearer " + token.get());
     }
   }
 
@@ -1164,6 +1309,7 @@ class AttackSuiteTest {
       grant(conn, "ops", Map.of("access", "full"));
       grant(conn, IMPERSONATOR, Map.of("access", "full", "impersonation", true));
       grant(other, NEIGHBOUR, Map.of("access", "full"));
+      grant(conn, READERS_GROUP, Map.of("access", "read"));
     }
 
     private void createConnection(String id) {
@@ -1223,6 +1369,9 @@ class AttackSuiteTest {
               .replace("{other}", other)
               .replace("{org}", sandbox.baseUrl())
               .replace("{trap}", trap.authority());
+      if (s.contains("{fullJwt}")) {
+        s = s.replace("{fullJwt}", Jwts.token(FULL));
+      }
       if (s.contains("{fullKey}")) {
         s = s.replace("{fullKey}", apiKey(FULL));
       }
@@ -1235,7 +1384,8 @@ class AttackSuiteTest {
 
     /** A row's request with templates filled in, {@code {conn}} = connection. */
     Prepared prepare(Request request, List<String> credential, String connection) {
-      List<String> headers = new ArrayList<>(credential);
+      List<String> headers = new ArrayList<>();
+      credential.forEach(h -> headers.add(expand(h, connection)));
       request.headers().forEach(h -> headers.add(expand(h, connection)));
       byte[] body =
           request.body() == null

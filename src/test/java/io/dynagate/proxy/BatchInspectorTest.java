@@ -383,4 +383,30 @@ class BatchInspectorTest {
     assertEquals("DELETE", parts.get(0).method());
     assertNull(parts.get(0).path().rawQuery());
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "multipart/mixed; boundary=a; boundary=b",
+        "multipart/mixed; boundary=a; Boundary=b",
+        "multipart/mixed;boundary=a;boundary=a",
+        "multipart/mixed; boundary=\"x;y\"; charset=utf-8; boundary=b"
+      })
+  void aContentTypeNamingAParameterTwiceIsMalformed(String contentType) {
+    GatewayProblem p =
+        assertThrows(GatewayProblem.class, () -> BatchInspector.checkParameters(contentType));
+    assertEquals(ProblemCode.BAD_REQUEST, p.code());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "multipart/mixed; boundary=batch_1",
+        "multipart/mixed; boundary=\"a;boundary=b\"",
+        "multipart/mixed; boundary=\"a\\\";boundary=b\"; charset=utf-8",
+        "multipart/mixed"
+      })
+  void distinctParametersAndQuotedSemicolonsPass(String contentType) {
+    BatchInspector.checkParameters(contentType);
+  }
 }

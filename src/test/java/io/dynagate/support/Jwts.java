@@ -14,6 +14,7 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -68,6 +69,26 @@ public final class Jwts {
       jws.setKey(foreign.getPrivateKey());
       jws.setKeyIdHeaderValue(TestIssuer.KEY_ID);
       jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+      return jws.getCompactSerialization();
+    } catch (JoseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * HS256 under the issuer's kid, keyed with the issuer's published JWKS document: the classic
+   * algorithm-confusion forgery (a verifier that let the token pick the algorithm would accept it).
+   */
+  public static String hmacSigned(Map<String, Object> claims) {
+    byte[] published =
+        given().get(issuer() + "/keys").then().statusCode(200).extract().asByteArray();
+    JsonWebSignature jws = new JsonWebSignature();
+    jws.setPayload(new JsonObject(claims).encode());
+    jws.setKey(new HmacKey(published));
+    jws.setDoKeyValidation(false);
+    jws.setKeyIdHeaderValue(TestIssuer.KEY_ID);
+    jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+    try {
       return jws.getCompactSerialization();
     } catch (JoseException e) {
       throw new IllegalStateException(e);
