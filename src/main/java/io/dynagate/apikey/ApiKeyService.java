@@ -5,6 +5,7 @@ import io.dynagate.fleet.FleetEvents;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -74,19 +75,21 @@ public class ApiKeyService {
   }
 
   /** Revokes a key; revoking a revoked key is a no-op, an unknown id is 404. */
-  @WithTransaction
   public Uni<Void> revoke(String id) {
-    return keys.findById(id)
-        .invoke(
-            e -> {
-              if (e == null) {
-                throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No such API key.");
-              }
-              if (e.revokedAt == null) {
-                e.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              }
-              accepted.remove(e.keyHash);
-            })
+    return Panache.withTransaction(
+            () ->
+                keys.findById(id)
+                    .invoke(
+                        e -> {
+                          if (e == null) {
+                            throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No such API key.");
+                          }
+                          if (e.revokedAt == null) {
+                            e.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                          }
+                        }))
+        // after the commit, so that no replica reloads the key as still valid
+        .invoke(e -> accepted.remove(e.keyHash))
         .call(e -> fleet.publish(REVOKED_EVENT, e.keyHash))
         .replaceWithVoid();
   }

@@ -11,6 +11,7 @@ import io.dynagate.crypto.SecretField;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.JsonProblems;
 import io.dynagate.problem.ProblemCode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -114,11 +115,9 @@ public class ConnectionService {
     return load(id).chain(e -> storedFields(id).chain(stored -> applyPatch(e, stored, patch)));
   }
 
-  @WithTransaction
   public Uni<Void> delete(String id) {
-    return load(id)
-        .chain(e -> connections.delete(e))
-        .invoke(() -> changed.fire(new ConnectionChanged(id, true)))
+    return Panache.withTransaction(() -> load(id).chain(e -> connections.delete(e)))
+        .invoke(() -> changed.fire(new ConnectionChanged(id, true))) // after the commit
         .replaceWithVoid();
   }
 

@@ -4,8 +4,8 @@ import io.dynagate.config.PrincipalNames;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -30,22 +30,28 @@ public class GrantService {
     this.changed = changed;
   }
 
-  @WithTransaction
+  // Change events are fired after the commit: a replica that evicts its cache on the event and
+  // reloads at once must not read the row as it was before the change.
+
   public Uni<GrantView> put(String connectionId, String principal, GrantSpec spec) {
-    return Uni.createFrom()
-        .item(
-            () -> {
-              if (!PrincipalNames.isValid(principal)) {
-                throw GatewayProblem.validation("principal", PrincipalNames.RULE);
-              }
-              return GrantValidator.validate(spec);
-            })
-        .chain(valid -> requireConnection(connectionId).replaceWith(valid))
-        .chain(
-            valid ->
-                grants
-                    .findById(new GrantEntity.Key(connectionId, principal))
-                    .chain(existing -> upsert(connectionId, principal, valid, existing)));
+    return Panache.withTransaction(
+            () ->
+                Uni.createFrom()
+                    .item(
+                        () -> {
+                          if (!PrincipalNames.isValid(principal)) {
+                            throw GatewayProblem.validation("principal", PrincipalNames.RULE);
+                          }
+                          return GrantValidator.validate(spec);
+                        })
+                    .chain(valid -> requireConnection(connectionId).replaceWith(valid))
+                    .chain(
+                        valid ->
+                            grants
+                                .findById(new GrantEntity.Key(connectionId, principal))
+                                .chain(
+                                    existing -> upsert(connectionId, principal, valid, existing))))
+        .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)));
   }
 
   @WithSession
@@ -74,17 +80,19 @@ public class GrantService {
             });
   }
 
-  @WithTransaction
   public Uni<Void> delete(String connectionId, String principal) {
-    return requireConnection(connectionId)
-        .chain(() -> grants.deleteById(new GrantEntity.Key(connectionId, principal)))
-        .invoke(
-            deleted -> {
-              if (!deleted) {
-                throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No grant for this principal.");
-              }
-              changed.fire(new GrantChanged(connectionId, principal));
-            })
+    return Panache.withTransaction(
+            () ->
+                requireConnection(connectionId)
+                    .chain(() -> grants.deleteById(new GrantEntity.Key(connectionId, principal)))
+                    .invoke(
+                        deleted -> {
+                          if (!deleted) {
+                            throw GatewayProblem.of(
+                                ProblemCode.NOT_FOUND, "No grant for this principal.");
+                          }
+                        }))
+        .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)))
         .replaceWithVoid();
   }
 
@@ -103,10 +111,7 @@ public class GrantService {
     g.impersonation = valid.impersonation();
     g.updatedAt = now;
     GrantEntity saved = g;
-    return grants
-        .persistAndFlush(saved)
-        .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)))
-        .map(x -> view(saved));
+    return grants.persistAndFlush(saved).map(x -> view(saved));
   }
 
   private Uni<Void> requireConnection(String connectionId) {
