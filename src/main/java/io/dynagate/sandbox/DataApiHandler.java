@@ -16,7 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The HTTP edge of the emulated Web API, in this order: count and log the request, wait {@code
  * latencyMs} (a timer), answer 401 for {@code fail401Next}, check the bearer token (401), answer
- * 429 for {@code fail429Next}, then hand over to {@link WebApi} or {@link BatchHandler}.
+ * 429 for {@code fail429Next}, 500 for {@code fail500Next}, then hand over to {@link WebApi} or
+ * {@link BatchHandler}.
  */
 final class DataApiHandler {
 
@@ -76,6 +77,16 @@ final class DataApiHandler {
     }
     if (knobs.takeFail429()) {
       throttled(ctx);
+      return;
+    }
+    if (knobs.takeFail500()) {
+      write(
+          ctx,
+          DataResponse.json(
+              500,
+              DataverseException.body(
+                  DataverseException.UNEXPECTED,
+                  "An unexpected error occurred. (sandbox knob fail500Next)")));
       return;
     }
     DataRequest request = toDataRequest(ctx);

@@ -26,6 +26,9 @@ final class DataverseException extends RuntimeException {
   static final String ACCESS_TOKEN_EXPIRED = "0x8005f101";
   static final String THROTTLED = "0x80072322";
 
+  /** Dataverse's generic server-side failure ("An unexpected error occurred."), status 500. */
+  static final String UNEXPECTED = "0x80040216";
+
   private final int status;
   private final String code;
 

@@ -19,6 +19,7 @@ public final class Knobs {
       Set.of(
           "fail401Next",
           "fail429Next",
+          "fail500Next",
           "retryAfterSeconds",
           "latencyMs",
           "tokenLatencyMs",
@@ -37,6 +38,7 @@ public final class Knobs {
 
   private int fail401Next;
   private int fail429Next;
+  private int fail500Next;
   private int retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
   private long latencyMs;
   private long tokenLatencyMs;
@@ -96,6 +98,7 @@ public final class Knobs {
     switch (name) {
       case "fail401Next" -> fail401Next = n;
       case "fail429Next" -> fail429Next = n;
+      case "fail500Next" -> fail500Next = n;
       case "retryAfterSeconds" ->
           retryAfterSeconds = value == null ? DEFAULT_RETRY_AFTER_SECONDS : n;
       case "latencyMs" -> latencyMs = n;
@@ -134,6 +137,7 @@ public final class Knobs {
     return new JsonObject()
         .put("fail401Next", fail401Next)
         .put("fail429Next", fail429Next)
+        .put("fail500Next", fail500Next)
         .put("retryAfterSeconds", retryAfterSeconds)
         .put("latencyMs", latencyMs)
         .put("tokenLatencyMs", tokenLatencyMs)
@@ -161,6 +165,15 @@ public final class Knobs {
       return false;
     }
     fail429Next--;
+    return true;
+  }
+
+  /** True, and one less to go, when the next data request must fail with 500. */
+  synchronized boolean takeFail500() {
+    if (fail500Next == 0) {
+      return false;
+    }
+    fail500Next--;
     return true;
   }
 

@@ -27,11 +27,14 @@ public class TokenCache {
   private final ReactiveValueCommands<String, String> values;
   private final SecretCipher cipher;
   private final Metrics metrics;
+  private final RedisTimeout timeout;
 
-  TokenCache(ReactiveRedisDataSource redis, SecretCipher cipher, Metrics metrics) {
+  TokenCache(
+      ReactiveRedisDataSource redis, SecretCipher cipher, Metrics metrics, RedisTimeout timeout) {
     this.values = redis.value(String.class);
     this.cipher = cipher;
     this.metrics = metrics;
+    this.timeout = timeout;
   }
 
   static String key(String connectionId) {
@@ -49,8 +52,8 @@ public class TokenCache {
   /** The Redis token, if present and decryptable; a hit is copied into process memory. */
   public Uni<Optional<AccessToken>> shared(
       String connectionId, Instant now, Duration minRemaining) {
-    return values
-        .get(key(connectionId))
+    return timeout
+        .bound(values.get(key(connectionId)))
         .map(
             stored -> {
               Optional<AccessToken> t = decode(connectionId, stored);
@@ -77,7 +80,7 @@ public class TokenCache {
             + token.refreshAt().toEpochMilli()
             + "|"
             + cipher.encrypt(token.value(), connectionId, SecretField.ACCESS_TOKEN);
-    return values.set(key(connectionId), value, new SetArgs().px(ttl));
+    return timeout.bound(values.set(key(connectionId), value, new SetArgs().px(ttl)));
   }
 
   /** Keeps a token in process memory only (static tokens live in PostgreSQL already). */
@@ -91,13 +94,13 @@ public class TokenCache {
    */
   public Uni<Void> dropIfSame(String connectionId, AccessToken used) {
     local.computeIfPresent(connectionId, (k, t) -> t.value().equals(used.value()) ? null : t);
-    return values
-        .get(key(connectionId))
+    return timeout
+        .bound(values.get(key(connectionId)))
         .chain(
             stored -> {
               Optional<AccessToken> t = decode(connectionId, stored);
               return t.isPresent() && t.get().value().equals(used.value())
-                  ? values.getdel(key(connectionId)).replaceWithVoid()
+                  ? timeout.bound(values.getdel(key(connectionId))).replaceWithVoid()
                   : Uni.createFrom().voidItem();
             });
   }
@@ -110,7 +113,7 @@ public class TokenCache {
   /** Drops both tiers (other replicas drop their copies on the fleet event). */
   public Uni<Void> drop(String connectionId) {
     local.remove(connectionId);
-    return values.getdel(key(connectionId)).replaceWithVoid();
+    return timeout.bound(values.getdel(key(connectionId))).replaceWithVoid();
   }
 
   private Optional<AccessToken> decode(String connectionId, String stored) {

@@ -17,9 +17,11 @@ public class TokenLock {
           + "else return 0 end";
 
   private final ReactiveRedisDataSource redis;
+  private final RedisTimeout timeout;
 
-  TokenLock(ReactiveRedisDataSource redis) {
+  TokenLock(ReactiveRedisDataSource redis, RedisTimeout timeout) {
     this.redis = redis;
+    this.timeout = timeout;
   }
 
   static String key(String connectionId) {
@@ -33,8 +35,10 @@ public class TokenLock {
 
   /** True when this owner now holds the lock for {@code lease}. */
   public Uni<Boolean> tryAcquire(String connectionId, String owner, Duration lease) {
-    return redis
-        .execute("SET", key(connectionId), owner, "NX", "PX", String.valueOf(lease.toMillis()))
+    return timeout
+        .bound(
+            redis.execute(
+                "SET", key(connectionId), owner, "NX", "PX", String.valueOf(lease.toMillis())))
         .map(response -> response != null && "OK".equals(response.toString()));
   }
 
@@ -44,8 +48,10 @@ public class TokenLock {
 
   /** Extends the lease if (and only if) this owner still holds the lock. */
   public Uni<Void> renew(String connectionId, String owner, Duration lease) {
-    return redis
-        .execute("EVAL", RENEW, "1", key(connectionId), owner, String.valueOf(lease.toMillis()))
+    return timeout
+        .bound(
+            redis.execute(
+                "EVAL", RENEW, "1", key(connectionId), owner, String.valueOf(lease.toMillis())))
         .onFailure()
         .recoverWithNull()
         .replaceWithVoid();
@@ -53,8 +59,8 @@ public class TokenLock {
 
   /** Releases the lock if (and only if) this owner still holds it. */
   public Uni<Void> release(String connectionId, String owner) {
-    return redis
-        .execute("EVAL", RELEASE, "1", key(connectionId), owner)
+    return timeout
+        .bound(redis.execute("EVAL", RELEASE, "1", key(connectionId), owner))
         .onFailure()
         .recoverWithNull()
         .replaceWithVoid();
@@ -62,6 +68,6 @@ public class TokenLock {
 
   /** Whether anyone holds the lock. */
   public Uni<Boolean> held(String connectionId) {
-    return redis.key().exists(key(connectionId));
+    return timeout.bound(redis.key().exists(key(connectionId)));
   }
 }

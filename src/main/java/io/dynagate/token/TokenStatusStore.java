@@ -18,10 +18,12 @@ import java.util.Optional;
 public class TokenStatusStore {
   private final ReactiveHashCommands<String, String, String> hashes;
   private final ReactiveRedisDataSource redis;
+  private final RedisTimeout timeout;
 
-  TokenStatusStore(ReactiveRedisDataSource redis) {
+  TokenStatusStore(ReactiveRedisDataSource redis, RedisTimeout timeout) {
     this.redis = redis;
     this.hashes = redis.hash(String.class);
+    this.timeout = timeout;
   }
 
   static String key(String connectionId) {
@@ -33,14 +35,20 @@ public class TokenStatusStore {
       Instant lastRefreshAt, Instant tokenExpiresAt, String error, String description) {}
 
   public Uni<Void> success(String connectionId, Instant at, Instant expiresAt) {
-    return redis
-        .key()
-        .del(key(connectionId))
-        .chain(
-            () ->
-                hashes.hset(
-                    key(connectionId),
-                    Map.of("lastRefreshAt", at.toString(), "tokenExpiresAt", expiresAt.toString())))
+    return timeout
+        .bound(
+            redis
+                .key()
+                .del(key(connectionId))
+                .chain(
+                    () ->
+                        hashes.hset(
+                            key(connectionId),
+                            Map.of(
+                                "lastRefreshAt",
+                                at.toString(),
+                                "tokenExpiresAt",
+                                expiresAt.toString()))))
         .replaceWithVoid()
         .onFailure()
         .recoverWithNull();
@@ -64,23 +72,25 @@ public class TokenStatusStore {
                     error.description() == null ? "" : error.description()))
             .replaceWithVoid();
     if (!error.isTransient()) {
-      return recorded
-          .chain(() -> hashes.hdel(key, "failures", "retryAt"))
+      return timeout
+          .bound(recorded.chain(() -> hashes.hdel(key, "failures", "retryAt")))
           .replaceWithVoid()
           .onFailure()
           .recoverWithNull();
     }
-    return recorded
-        .chain(() -> hashes.hincrby(key, "failures", 1))
-        .chain(
-            failures -> {
-              long factor = 1L << Math.min(20, Math.max(0, failures - 1));
-              Duration wait = base.multipliedBy(factor);
-              if (wait.compareTo(max) > 0) {
-                wait = max;
-              }
-              return hashes.hset(key, "retryAt", now.plus(wait).toString());
-            })
+    return timeout
+        .bound(
+            recorded
+                .chain(() -> hashes.hincrby(key, "failures", 1))
+                .chain(
+                    failures -> {
+                      long factor = 1L << Math.min(20, Math.max(0, failures - 1));
+                      Duration wait = base.multipliedBy(factor);
+                      if (wait.compareTo(max) > 0) {
+                        wait = max;
+                      }
+                      return hashes.hset(key, "retryAt", now.plus(wait).toString());
+                    }))
         .replaceWithVoid()
         .onFailure()
         .recoverWithNull();
@@ -88,20 +98,20 @@ public class TokenStatusStore {
 
   /** When the next token-endpoint attempt may be made, if a back-off is running. */
   public Uni<Optional<Instant>> retryAt(String connectionId) {
-    return hashes
-        .hget(key(connectionId), "retryAt")
+    return timeout
+        .bound(hashes.hget(key(connectionId), "retryAt"))
         .map(v -> Optional.ofNullable(v).map(Instant::parse))
         .onFailure()
         .recoverWithItem(Optional.empty());
   }
 
   public Uni<Void> clear(String connectionId) {
-    return redis.key().del(key(connectionId)).replaceWithVoid();
+    return timeout.bound(redis.key().del(key(connectionId))).replaceWithVoid();
   }
 
   public Uni<Snapshot> get(String connectionId) {
-    return hashes
-        .hgetall(key(connectionId))
+    return timeout
+        .bound(hashes.hgetall(key(connectionId)))
         .map(
             m ->
                 new Snapshot(

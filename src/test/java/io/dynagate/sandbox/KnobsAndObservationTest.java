@@ -99,6 +99,22 @@ class KnobsAndObservationTest {
   }
 
   @Test
+  void fail500KnobAnswersTheNextRequestsWithADataverseServerError() {
+    String token = sandbox.token();
+    sandbox.knobs(new JsonObject().put("fail500Next", 1));
+
+    HttpResponse<String> failed = sandbox.apiWith(token, "GET", "accounts", null);
+    HttpResponse<String> next = sandbox.apiWith(token, "GET", "accounts", null);
+
+    assertEquals(500, failed.statusCode());
+    JsonObject error = json(failed).getJsonObject("error");
+    assertEquals("0x80040216", error.getString("code"));
+    assertTrue(error.getString("message").startsWith("An unexpected error occurred."));
+    assertEquals(200, next.statusCode());
+    assertEquals(2, sandbox.stats().getLong("dataRequests"), "the failed request was counted");
+  }
+
+  @Test
   void fail401KnobRejectsAValidTokenForTheNextRequests() {
     String token = sandbox.token();
     sandbox.knobs(new JsonObject().put("fail401Next", 1));
@@ -215,7 +231,8 @@ class KnobsAndObservationTest {
   void resetZeroesCountersClearsKnobsTokensAndTheLog() {
     String token = sandbox.token();
     sandbox.apiWith(token, "GET", "accounts", null);
-    sandbox.knobs(new JsonObject().put("fail429Next", 3).put("latencyMs", 10));
+    sandbox.knobs(
+        new JsonObject().put("fail429Next", 3).put("fail500Next", 2).put("latencyMs", 10));
 
     sandbox.reset();
 
@@ -230,6 +247,7 @@ class KnobsAndObservationTest {
     assertEquals(0, sandbox.requests().size());
     JsonObject knobs = json(sandbox.send("GET", "/_sandbox/knobs", null));
     assertEquals(0, knobs.getInteger("fail429Next"));
+    assertEquals(0, knobs.getInteger("fail500Next"));
     assertEquals(0, knobs.getInteger("latencyMs"));
     assertUnauthorized(sandbox.apiWith(token, "GET", "accounts", null));
   }

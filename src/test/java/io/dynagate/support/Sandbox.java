@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.lessThan;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Drives the sandbox emulator's knobs and reads its counters. */
 public final class Sandbox {
@@ -53,12 +56,43 @@ public final class Sandbox {
     return given().get(baseUrl + "/_sandbox/requests").then().statusCode(200).extract().jsonPath();
   }
 
+  /**
+   * The access tokens Dataverse was sent (the {@code Bearer} values in the sandbox's request log,
+   * which keeps the last 50 requests).
+   */
+  public Set<String> bearerTokensSeen() {
+    Set<String> tokens = new LinkedHashSet<>();
+    for (Object entry : requests().getList("$")) {
+      Object headers = ((Map<?, ?>) entry).get("headers");
+      Object values = ((Map<?, ?>) headers).get("authorization");
+      if (values instanceof List<?> list) {
+        for (Object v : list) {
+          String auth = String.valueOf(v);
+          if (auth.startsWith("Bearer ")) {
+            tokens.add(auth.substring(7));
+          }
+        }
+      }
+    }
+    return tokens;
+  }
+
   /** A client-credentials connection body pointing at the sandbox. */
   public Map<String, Object> connection(String id) {
     return connection(id, baseUrl, tokenUrl());
   }
 
+  /** The same with a client secret of its own (the sandbox may be configured to expect it). */
+  public Map<String, Object> connection(String id, String clientSecret) {
+    return connection(id, baseUrl, tokenUrl(), clientSecret);
+  }
+
   public static Map<String, Object> connection(String id, String orgUrl, String tokenUrl) {
+    return connection(id, orgUrl, tokenUrl, "sandbox-secret");
+  }
+
+  public static Map<String, Object> connection(
+      String id, String orgUrl, String tokenUrl, String clientSecret) {
     return Map.of(
         "id",
         id,
@@ -66,10 +100,15 @@ public final class Sandbox {
         orgUrl,
         "auth",
         Map.of(
-            "type", "client_credentials",
-            "clientId", "sandbox-client",
-            "clientSecret", "sandbox-secret",
-            "tokenUrl", tokenUrl,
-            "scopes", java.util.List.of(orgUrl + "/.default")));
+            "type",
+            "client_credentials",
+            "clientId",
+            "sandbox-client",
+            "clientSecret",
+            clientSecret,
+            "tokenUrl",
+            tokenUrl,
+            "scopes",
+            List.of(orgUrl + "/.default")));
   }
 }

@@ -1,0 +1,70 @@
+package io.dynagate.token;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Bounds a reactive Redis command by {@code quarkus.redis.timeout}. Quarkus applies that setting to
+ * the blocking Redis API only: a reactive command sent to a Redis that holds the connection open
+ * but does not answer (paused, overloaded, half-open) would never end, and the proxy request
+ * waiting on it would hang. The bound fails with a {@link TimeoutException}, which the proxy
+ * answers with 503 {@code unavailable}. The wait is a Vert.x timer, so the failure arrives on the
+ * caller's context like the answer would have.
+ */
+@ApplicationScoped
+class RedisTimeout {
+  private final Vertx vertx;
+  private final long millis;
+
+  RedisTimeout(
+      Vertx vertx,
+      @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration timeout) {
+    this.vertx = vertx;
+    this.millis = Math.max(1, timeout.toMillis());
+  }
+
+  <T> Uni<T> bound(Uni<T> command) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              AtomicBoolean settled = new AtomicBoolean();
+              long timer =
+                  vertx.setTimer(
+                      millis,
+                      id -> {
+                        if (settled.compareAndSet(false, true)) {
+                          emitter.fail(
+                              new TimeoutException(
+                                  "Redis did not answer within " + millis + " ms"));
+                        }
+                      });
+              Cancellable pending =
+                  command
+                      .subscribe()
+                      .with(
+                          item -> {
+                            if (settled.compareAndSet(false, true)) {
+                              vertx.cancelTimer(timer);
+                              emitter.complete(item);
+                            }
+                          },
+                          failure -> {
+                            if (settled.compareAndSet(false, true)) {
+                              vertx.cancelTimer(timer);
+                              emitter.fail(failure);
+                            }
+                          });
+              emitter.onTermination(
+                  () -> {
+                    vertx.cancelTimer(timer);
+                    pending.cancel();
+                  });
+            });
+  }
+}
