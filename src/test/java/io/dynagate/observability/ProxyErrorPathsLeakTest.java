@@ -16,10 +16,12 @@ import io.dynagate.crypto.SecretField;
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Admin;
 import io.dynagate.support.Db;
+import io.dynagate.support.Jwts;
 import io.dynagate.support.LeakScan;
 import io.dynagate.support.LogCapture;
 import io.dynagate.support.RawHttp;
 import io.dynagate.support.Sandbox;
+import io.dynagate.support.TestIssuer;
 import io.dynagate.token.TokenCache;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -70,6 +72,12 @@ class ProxyErrorPathsLeakTest {
     @Override
     public Map<String, String> getConfigOverrides() {
       return overrides();
+    }
+
+    /** A trusted JWT issuer, so that bearer tokens (good and forged) are planted too. */
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(TestIssuer.class));
     }
 
     static Map<String, String> overrides() {
@@ -128,6 +136,7 @@ class ProxyErrorPathsLeakTest {
     upstream500IsPassedOnVerbatim();
     staticTokens();
     deniedRequests();
+    jwtCallers();
     callerCredentialsAndQueryStringsStayOut();
     harvestIssuedAccessTokens();
 
@@ -450,6 +459,33 @@ class ProxyErrorPathsLeakTest {
   private void forgetAccessToken(String id) {
     redis.key().del("dynagate:token:" + id);
     cache.dropLocal(id);
+  }
+
+  /** Bearer JWTs: a good one, then expired, forged, unsigned and misdirected ones (401). */
+  private void jwtCallers() {
+    grant("main", "jwt-caller", Map.of("access", "read"));
+    String good = scan.secret("valid caller JWT", Jwts.token("jwt-caller", "team"));
+    ok(proxied(bearer(good).get(proxy("main", "accounts?$top=1"))));
+    problem(proxied(bearer(good).body("{}").post(proxy("main", "accounts"))), 403, "forbidden");
+    Map<String, Object> expired = Jwts.claims("jwt-caller");
+    expired.put("exp", java.time.Instant.now().getEpochSecond() - 60);
+    Map<String, Object> otherAudience = Jwts.claims("jwt-caller");
+    otherAudience.put("aud", "another-app");
+    for (String bad :
+        List.of(
+            scan.secret("expired JWT", Jwts.mint(expired)),
+            scan.secret("JWT for another audience", Jwts.mint(otherAudience)),
+            scan.secret(
+                "JWT signed with a foreign key", Jwts.signedWithForeignKey(Jwts.claims("x"))),
+            scan.secret("unsigned JWT", Jwts.unsigned(Jwts.claims("jwt-caller"))))) {
+      problem(proxied(bearer(bad).get(proxy("main", "accounts"))), 401, "unauthenticated");
+      problem(record(bearer(bad).get("/admin/v1/connections")), 401, "unauthenticated");
+    }
+    problem(record(bearer(good).get("/admin/v1/connections")), 403, "forbidden");
+  }
+
+  private static RequestSpecification bearer(String token) {
+    return given().header("Authorization", "Bearer " + token).urlEncodingEnabled(false);
   }
 
   private Map<String, List<String>> lastRequestHeaders() {

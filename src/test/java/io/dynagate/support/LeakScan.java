@@ -83,7 +83,27 @@ public final class LeakScan {
       String around =
           text.substring(Math.max(0, at - 300), Math.min(text.length(), at + piece.length() + 100))
               .replace(piece, "<" + label + ">");
-      fail("secret '" + label + "' reached " + where + " near:\n" + around);
+      fail(
+          "secret '"
+              + label
+              + "' reached "
+              + where
+              + " in the record starting "
+              + recordStart(text, at)
+              + "\nnear:\n"
+              + around);
     }
+  }
+
+  /** The first line of the log record (level and logger) holding position {@code at}. */
+  private static String recordStart(String text, int at) {
+    int best = -1;
+    for (String level :
+        List.of("TRACE ", "DEBUG ", "INFO ", "WARN ", "ERROR ", "FINE", "SEVERE ")) {
+      best = Math.max(best, text.lastIndexOf("\n" + level, at));
+    }
+    int start = best < 0 ? 0 : best + 1;
+    int end = text.indexOf(' ', text.indexOf(' ', start) + 1);
+    return text.substring(start, end < 0 || end > at ? Math.min(text.length(), start + 80) : end);
   }
 }
