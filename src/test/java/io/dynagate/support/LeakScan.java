@@ -89,7 +89,7 @@ public final class LeakScan {
               + "' reached "
               + where
               + " in the record starting "
-              + recordStart(text, at)
+              + recordStart(text, at).replace(piece, "<" + label + ">")
               + "\nnear:\n"
               + around);
     }
