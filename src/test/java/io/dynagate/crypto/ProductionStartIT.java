@@ -94,6 +94,51 @@ class ProductionStartIT {
     }
   }
 
+  @Test
+  void productionStartWithAJwtIssuerButNoAudienceFailsNamingTheSetting() throws Exception {
+    // given an issuer (unreachable: the check must not depend on it) and no audience
+    String key = Base64.getEncoder().encodeToString(randomBytes(32));
+    Process process =
+        start(
+            Map.of(
+                "DYNAGATE_ENCRYPTION_KEYS",
+                "k1:" + key,
+                "DYNAGATE_JWT_ISSUER",
+                "https://127.0.0.1:1/realms/integration"));
+    try {
+      assertTrue(
+          process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+          () -> "still running after " + START_TIMEOUT);
+      assertNotEquals(0, process.exitValue());
+      assertTrue(
+          output().contains("DYNAGATE_JWT_AUDIENCE must be set"),
+          "the message does not name DYNAGATE_JWT_AUDIENCE");
+    } finally {
+      stop(process);
+    }
+  }
+
+  @Test
+  void productionStartWithAnUnreachableJwtIssuerStillComesUpForApiKeys() throws Exception {
+    // given a complete JWT configuration whose issuer is down at start
+    String key = Base64.getEncoder().encodeToString(randomBytes(32));
+    Process process =
+        start(
+            Map.of(
+                "DYNAGATE_ENCRYPTION_KEYS", "k1:" + key,
+                "DYNAGATE_JWT_ISSUER", "https://127.0.0.1:1/realms/integration",
+                "DYNAGATE_JWT_AUDIENCE", "dynagate"));
+    try {
+      await()
+          .atMost(START_TIMEOUT)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !process.isAlive() || output().contains(" started in "));
+      assertTrue(process.isAlive(), () -> "exited with " + process.exitValue());
+    } finally {
+      stop(process);
+    }
+  }
+
   private Process start(Map<String, String> dynagateEnv) throws IOException {
     Path jar = runnerJar();
     assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
