@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxLifecycle;
-import io.dynagate.support.Db;
 import io.dynagate.support.JwtProfile;
 import io.dynagate.support.Jwts;
 import io.dynagate.support.LogCapture;
@@ -43,10 +42,7 @@ class JwtCallersTest {
 
   @BeforeEach
   void setUp() {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "jwt-" + SEQ.incrementAndGet();
     admin().body(sandbox.connection(id)).post("/admin/v1/connections").then().statusCode(201);
   }

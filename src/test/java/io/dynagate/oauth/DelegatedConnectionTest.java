@@ -46,10 +46,7 @@ class DelegatedConnectionTest {
 
   @BeforeEach
   void setUp() {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "delegated-" + SEQ.incrementAndGet();
     admin()
         .body(

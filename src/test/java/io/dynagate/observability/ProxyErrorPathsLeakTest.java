@@ -109,10 +109,7 @@ class ProxyErrorPathsLeakTest {
 
   @BeforeEach
   void setUp() {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     logs = LogCapture.install();
     scan.secret("sandbox client secret", sandboxSecret);
     scan.secret("bootstrap admin key", Admin.KEY);
@@ -337,7 +334,7 @@ class ProxyErrorPathsLeakTest {
             .anyMatch(q -> q != null && q.contains(query)),
         "the query went upstream unchanged");
 
-    // an API key together with a bearer is refused; a bearer alone finds no issuer configured
+    // an API key together with a bearer is refused; the planted bearer alone is no valid JWT
     problem(
         proxied(
             call(engine).header("Authorization", "Bearer " + bearer).get(proxy("main", filter))),

@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxLifecycle;
-import io.dynagate.support.Db;
 import io.dynagate.support.LogCapture;
 import io.dynagate.support.RawHttp;
 import io.dynagate.support.Sandbox;
@@ -60,10 +59,7 @@ class ProxyPathTest {
 
   @BeforeEach
   void setUp() {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "sbx-" + SEQ.incrementAndGet();
     admin().body(sandbox.connection(id)).post("/admin/v1/connections").then().statusCode(201);
     callerKey = createKey("engine-" + id, "caller");

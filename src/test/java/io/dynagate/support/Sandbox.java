@@ -3,6 +3,8 @@ package io.dynagate.support;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.lessThan;
 
+import io.dynagate.sandbox.SandboxLifecycle;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.util.LinkedHashSet;
@@ -16,6 +18,18 @@ public final class Sandbox {
 
   public Sandbox(String baseUrl) {
     this.baseUrl = baseUrl;
+  }
+
+  /**
+   * A clean slate for a proxy test: empty registry tables and Redis database, the running sandbox's
+   * data, counters and knobs reset.
+   */
+  public static Sandbox cleanSlate(SandboxLifecycle lifecycle, RedisDataSource redis) {
+    Db.clean();
+    redis.execute("FLUSHDB");
+    Sandbox sandbox = new Sandbox(lifecycle.server().orElseThrow().baseUrl());
+    sandbox.reset();
+    return sandbox;
   }
 
   public String baseUrl() {

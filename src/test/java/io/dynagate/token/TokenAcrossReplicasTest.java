@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dynagate.crypto.Secret;
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Admin;
-import io.dynagate.support.Db;
 import io.dynagate.support.Sandbox;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -48,10 +47,7 @@ class TokenAcrossReplicasTest {
 
   @BeforeEach
   void setUp() {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "fleet-" + SEQ.incrementAndGet();
     admin().body(sandbox.connection(id)).post("/admin/v1/connections").then().statusCode(201);
     key = createKey("engine-" + id, "caller");
