@@ -3,6 +3,7 @@ package io.dynagate.proxy;
 import static io.dynagate.support.Admin.admin;
 import static io.dynagate.support.Admin.createKey;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -81,6 +82,23 @@ class ProxyPathTest {
 
   private String proxy(String path) {
     return "/proxy/" + id + V + path;
+  }
+
+  /**
+   * Pub/sub channels span all Redis databases: a gateway on another database (staging next to
+   * production) publishing a hold for a connection of the same id must not hold this one.
+   */
+  @Test
+  void fleetEventsOfAnotherRedisDatabaseDoNotReachThisGateway() {
+    String hold = ThrottleHolds.EVENT + "|" + id + "|" + (System.currentTimeMillis() + 60_000);
+    redis.pubsub(String.class).publish("dynagate:events:7", hold);
+    call(callerKey).get(proxy("accounts?$top=1")).then().statusCode(200);
+    // the same message on this gateway's own channel (test profile: database 1) holds it
+    redis.pubsub(String.class).publish("dynagate:events:1", hold);
+    await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> call(callerKey).get(proxy("accounts?$top=1")).statusCode() == 429);
+    assertEquals(1, sandbox.dataRequests());
   }
 
   @Test

@@ -215,7 +215,7 @@ class TwoReplicasIT {
 
       // the access token is gone everywhere (Redis, and A's memory through the fleet event)
       Resp.commands(List.of("SELECT", "1"), List.of("DEL", "dynagate:token:" + id));
-      Resp.commands(List.of("PUBLISH", "dynagate:events", "token-drop|" + id));
+      Resp.commands(List.of("PUBLISH", "dynagate:events:1", "token-drop|" + id));
 
       // B starts the refresh; its token request is held at the closed gate
       gate.close();
