@@ -33,10 +33,14 @@ public class FleetEvents {
   private final String channel;
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
 
+  private final RedisTimeout timeout;
+
   FleetEvents(
       ReactiveRedisDataSource redis,
+      RedisTimeout timeout,
       @ConfigProperty(name = "quarkus.redis.hosts") List<String> hosts) {
     this.redis = redis;
+    this.timeout = timeout;
     this.channel = channel(hosts.get(0));
   }
 
@@ -64,9 +68,8 @@ public class FleetEvents {
 
   /** Publishes to every replica (this one included, through Redis). */
   public Uni<Void> publish(String type, String argument) {
-    return redis
-        .pubsub(String.class)
-        .publish(channel, type + "|" + argument)
+    return timeout
+        .bound(redis.pubsub(String.class).publish(channel, type + "|" + argument))
         .onFailure()
         .invoke(e -> LOG.warnf("fleet event not published: %s", e.getClass().getSimpleName()))
         .onFailure()

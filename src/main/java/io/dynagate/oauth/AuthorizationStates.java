@@ -4,6 +4,7 @@ import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
 import io.dynagate.crypto.SecretField;
+import io.dynagate.fleet.RedisTimeout;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
@@ -24,10 +25,12 @@ class AuthorizationStates {
 
   private final ReactiveValueCommands<String, String> values;
   private final SecretCipher cipher;
+  private final RedisTimeout timeout;
 
-  AuthorizationStates(ReactiveRedisDataSource redis, SecretCipher cipher) {
+  AuthorizationStates(ReactiveRedisDataSource redis, SecretCipher cipher, RedisTimeout timeout) {
     this.values = redis.value(String.class);
     this.cipher = cipher;
+    this.timeout = timeout;
   }
 
   private static String key(String state) {
@@ -39,7 +42,7 @@ class AuthorizationStates {
         pending.connectionId()
             + "|"
             + cipher.encrypt(pending.verifier(), pending.connectionId(), SecretField.PKCE_VERIFIER);
-    return values.set(key(state), value, new SetArgs().px(LIFETIME));
+    return timeout.bound(values.set(key(state), value, new SetArgs().px(LIFETIME)));
   }
 
   /** The pending authorization of a state, once; empty for unknown, expired or used states. */
@@ -47,8 +50,8 @@ class AuthorizationStates {
     if (state == null || !STATE.matcher(state).matches()) {
       return Uni.createFrom().item(Optional.empty());
     }
-    return values
-        .getdel(key(state))
+    return timeout
+        .bound(values.getdel(key(state)))
         .map(
             stored -> {
               if (stored == null) {

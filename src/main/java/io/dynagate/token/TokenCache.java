@@ -4,6 +4,7 @@ import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
 import io.dynagate.crypto.SecretField;
+import io.dynagate.fleet.RedisTimeout;
 import io.dynagate.observability.Metrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;

@@ -1,5 +1,6 @@
 package io.dynagate.token;
 
+import io.dynagate.fleet.RedisTimeout;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -135,6 +135,22 @@ class RedisTimeoutLeakTest {
     assertNothingLeaked();
   }
 
+  /** Admin calls that need Redis answer in bounded time too (they used to wait forever). */
+  @Test
+  void adminCallsThatNeedRedisAnswerWhileItIsFrozen() {
+    OwnRedis.freeze(redisPid);
+    try {
+      // forgetting tokens deletes the Redis copies: it fails as unavailable instead of hanging
+      Response forget = scan.record(admin().delete("/admin/v1/connections/frozen/tokens"));
+      assertTrue(forget.time() < 5_000, "answered after " + forget.time() + " ms");
+      assertEquals(503, forget.statusCode(), forget.asString());
+      assertEquals("unavailable", forget.header("X-Dynagate-Error"), forget.asString());
+    } finally {
+      OwnRedis.thaw(redisPid);
+    }
+    admin().delete("/admin/v1/connections/frozen/tokens").then().statusCode(204);
+  }
+
   private void expectUnavailable(Response r) {
     scan.record(r);
     assertEquals(503, r.statusCode(), r.asString());

@@ -1,4 +1,4 @@
-package io.dynagate.token;
+package io.dynagate.fleet;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * caller's context like the answer would have.
  */
 @ApplicationScoped
-class RedisTimeout {
+public class RedisTimeout {
   private final Vertx vertx;
   private final long millis;
 
@@ -29,7 +29,10 @@ class RedisTimeout {
     this.millis = Math.max(1, timeout.toMillis());
   }
 
-  <T> Uni<T> bound(Uni<T> command) {
+  /**
+   * {@code command}, failing with a {@link TimeoutException} when Redis does not answer in time.
+   */
+  public <T> Uni<T> bound(Uni<T> command) {
     return Uni.createFrom()
         .emitter(
             emitter -> {
