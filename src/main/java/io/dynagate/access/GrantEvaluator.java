@@ -58,17 +58,15 @@ public final class GrantEvaluator {
    *     when it has one) refuses it. No grants at all is refused as {@link Denial#METHOD}.
    */
   public static Optional<Denial> evaluate(List<GrantView> grants, Request request) {
-    Optional<Denial> first = Optional.of(Denial.METHOD);
-    for (int i = 0; i < grants.size(); i++) {
-      Optional<Denial> d = evaluate(grants.get(i), request);
-      if (d.isEmpty()) {
-        return d;
-      }
-      if (i == 0) {
-        first = d;
-      }
+    if (allowing(grants, request).isPresent()) {
+      return Optional.empty();
     }
-    return first;
+    return grants.isEmpty() ? Optional.of(Denial.METHOD) : evaluate(grants.get(0), request);
+  }
+
+  /** The first of {@code grants} that allows the request (for the audit line), if any. */
+  public static Optional<GrantView> allowing(List<GrantView> grants, Request request) {
+    return grants.stream().filter(g -> evaluate(g, request).isEmpty()).findFirst();
   }
 
   /**

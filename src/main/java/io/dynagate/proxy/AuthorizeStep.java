@@ -25,10 +25,14 @@ class AuthorizeStep {
     boolean impersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
     // a $batch envelope is a POST that only carries requests: they are checked one by one by
     // BatchStep, so the envelope itself needs no write access, only no stray impersonation
-    Optional<GrantEvaluator.Denial> denial =
-        x.path.batch()
-            ? batchEnvelope(x, impersonation)
-            : GrantEvaluator.evaluate(x.grants, request(x.method, x.path, impersonation));
+    Optional<GrantEvaluator.Denial> denial;
+    if (x.path.batch()) {
+      denial = batchEnvelope(x, impersonation); // the parts record who allowed them
+    } else {
+      GrantEvaluator.Request request = request(x.method, x.path, impersonation);
+      denial = GrantEvaluator.evaluate(x.grants, request);
+      GrantEvaluator.allowing(x.grants, request).ifPresent(g -> x.allowedBy.add(g.principal()));
+    }
     if (denial.isPresent()) {
       String reason = denial.get().reason();
       x.decision = "denied:" + reason;

@@ -54,16 +54,16 @@ class BatchStep {
                       x.rc.request().getHeader("Content-Type"),
                       x.connection.orgUrl());
               for (BatchInspector.BatchPart part : parts) {
-                Optional<GrantEvaluator.Denial> denial =
-                    GrantEvaluator.evaluate(
-                        x.grants,
-                        AuthorizeStep.request(
-                            part.method(),
-                            part.path(),
-                            part.impersonation() || outerImpersonation));
+                GrantEvaluator.Request request =
+                    AuthorizeStep.request(
+                        part.method(), part.path(), part.impersonation() || outerImpersonation);
+                Optional<GrantEvaluator.Denial> denial = GrantEvaluator.evaluate(x.grants, request);
+                GrantEvaluator.allowing(x.grants, request)
+                    .ifPresent(g -> x.allowedBy.add(g.principal()));
                 if (denial.isPresent()) {
                   String reason = "batch_" + denial.get().reason();
                   x.decision = "denied:" + reason;
+                  x.allowedBy.clear();
                   metrics.denied(reason);
                   throw GatewayProblem.of(
                       ProblemCode.FORBIDDEN, "A request inside the $batch is not allowed.");

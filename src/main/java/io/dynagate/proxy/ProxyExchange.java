@@ -30,6 +30,10 @@ final class ProxyExchange {
   ResolvedConnection connection;
   AccessToken token;
   String decision = "-";
+
+  /** The principals whose grants allowed the request (audit); empty until authorized. */
+  final java.util.Set<String> allowedBy = new java.util.LinkedHashSet<>();
+
   boolean retried;
 
   /** A body read whole before forwarding ({@code $batch}), sent as read. */

@@ -110,7 +110,7 @@ public class ProxyHandler {
         x.connection == null ? "-" : x.connection.id(), methodTag(x.method), x.status, total);
     ACCESS.infof(
         "proxy requestId=%s principal=%s connection=%s method=%s entitySet=%s status=%d"
-            + " decision=%s retried=%s totalMs=%d tokenMs=%d upstreamMs=%d",
+            + " decision=%s grant=%s retried=%s totalMs=%d tokenMs=%d upstreamMs=%d",
         x.requestId,
         x.principal,
         x.connectionId,
@@ -118,6 +118,7 @@ public class ProxyHandler {
         x.entitySet(),
         x.status,
         x.decision,
+        x.allowedBy.isEmpty() ? "-" : String.join(",", x.allowedBy),
         x.retried,
         total.toMillis(),
         x.tokenNanos / 1_000_000,

@@ -86,7 +86,16 @@ class JwtCallersTest {
   void aGroupGrantAppliesToEveryMemberAndOnlyAsFarAsItGoes() {
     grant("group:team-x", Map.of("access", "read"));
     String member = Jwts.token("alice", "team-x", "other");
-    bearer(member).get(proxy("accounts?$top=1")).then().statusCode(200);
+    LogCapture logs = LogCapture.install();
+    try {
+      bearer(member).get(proxy("accounts?$top=1")).then().statusCode(200);
+    } finally {
+      logs.uninstall();
+    }
+    assertTrue(
+        logs.text().contains("principal=alice connection=" + id)
+            && logs.text().contains("decision=allowed grant=group:team-x "),
+        "the access line names the caller and the group grant that allowed it:\n" + logs.text());
     bearer(member)
         .contentType("application/json")
         .body("{\"name\":\"x\"}")
