@@ -4,6 +4,7 @@ import io.dynagate.grant.Access;
 import io.dynagate.grant.GrantView;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether a caller's grants allow one proxied request (contract section 3, grants). Pure.
@@ -17,9 +18,10 @@ import java.util.Optional;
  * grant limited to entity sets must list them to call them. A grant limited to entity sets also
  * refuses requests that could reach other sets through the listed one: navigation paths, property
  * paths and bound operations after {@code set(key)}, and query options that can follow navigation
- * ({@code $expand}, {@code fetchXml}, saved queries, {@code /} paths in {@code $filter}); see
- * {@code EntitySetReach} in the proxy. The proxy checks every request inside a {@code $batch} on
- * its own with this evaluator.
+ * ({@code $expand}, {@code fetchXml}, saved queries, {@code /} paths in {@code $filter}), and write
+ * bodies that create records in other sets (deep insert) or bind records of sets it does not list
+ * ({@code @odata.bind}); see {@code EntitySetReach} and {@code BodyReach} in the proxy. The proxy
+ * checks every request inside a {@code $batch} on its own with this evaluator.
  */
 public final class GrantEvaluator {
   private GrantEvaluator() {}
@@ -49,9 +51,25 @@ public final class GrantEvaluator {
    * @param entitySet the first path segment after {@code api/data/v{x.y}/} without key, or null
    * @param beyondEntitySet the path or query may reach data outside {@code entitySet}
    * @param impersonation the request carries {@code CallerObjectId} or {@code MSCRMCallerID}
+   * @param boundSets other entity sets the body names ({@code @odata.bind}); a grant limited to
+   *     entity sets must list them all
    */
   public record Request(
-      String method, String entitySet, boolean beyondEntitySet, boolean impersonation) {}
+      String method,
+      String entitySet,
+      boolean beyondEntitySet,
+      boolean impersonation,
+      Set<String> boundSets) {
+    public Request {
+      boundSets = Set.copyOf(boundSets);
+    }
+
+    /** A request whose body binds nothing (no body, or not yet read). */
+    public Request(
+        String method, String entitySet, boolean beyondEntitySet, boolean impersonation) {
+      this(method, entitySet, beyondEntitySet, impersonation, Set.of());
+    }
+  }
 
   /**
    * @return empty when some grant allows the request; else why the first grant (the caller's own
@@ -87,6 +105,8 @@ public final class GrantEvaluator {
     if (set == null || !grant.entitySets().contains(set)) {
       return Optional.of(Denial.ENTITY_SET);
     }
-    return request.beyondEntitySet() ? Optional.of(Denial.SCOPE) : Optional.empty();
+    return request.beyondEntitySet() || !grant.entitySets().containsAll(request.boundSets())
+        ? Optional.of(Denial.SCOPE)
+        : Optional.empty();
   }
 }

@@ -47,11 +47,21 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * <p>Immutable and thread-safe; {@link #inspect} is pure (no I/O beyond the given bytes).
  */
 public final class BatchInspector {
-  /** One inner request of a batch. */
-  public record BatchPart(String method, ProxyPath path, boolean impersonation) {
+  /**
+   * One inner request of a batch.
+   *
+   * @param body what a write's body reaches beyond the path's entity set ({@link BodyReach#NONE}
+   *     for reads and empty bodies)
+   */
+  public record BatchPart(String method, ProxyPath path, boolean impersonation, BodyReach body) {
     public BatchPart {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(body, "body");
+    }
+
+    public BatchPart(String method, ProxyPath path, boolean impersonation) {
+      this(method, path, impersonation, BodyReach.NONE);
     }
   }
 
@@ -207,7 +217,10 @@ public final class BatchInspector {
                 throw malformed("a Content-ID is repeated in a change set.");
               }
             }
-            parts.add(partImpersonation ? new BatchPart(part.method(), part.path(), true) : part);
+            parts.add(
+                partImpersonation
+                    ? new BatchPart(part.method(), part.path(), true, part.body())
+                    : part);
           }
           default -> {
             // preamble, epilogue, header boundaries, end of part: nothing to check
@@ -255,6 +268,7 @@ public final class BatchInspector {
     }
 
     boolean impersonation = false;
+    boolean json = false;
     for (int count = 0; ; count++) {
       String header = readLine(in);
       if (header == null || header.isEmpty()) {
@@ -270,9 +284,19 @@ public final class BatchInspector {
       String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
       if (IMPERSONATION_HEADERS.contains(name)) {
         impersonation = true;
+      } else if (name.equals("content-type")) {
+        json = WriteBodyStep.isJson(header.substring(colon + 1));
       }
     }
-    return new Inner(new BatchPart(method, target.reported(), impersonation), target.resolved());
+    BodyReach body = BodyReach.NONE;
+    if (WriteBodyStep.BODY_METHODS.contains(method)) {
+      byte[] bytes = in.readAllBytes();
+      if (!blank(bytes)) {
+        body = json ? BodyReach.of(bytes) : BodyReach.UNKNOWN;
+      }
+    }
+    return new Inner(
+        new BatchPart(method, target.reported(), impersonation, body), target.resolved());
   }
 
   private Target target(String target, String org, Map<String, ProxyPath> ids) {
@@ -347,6 +371,15 @@ public final class BatchInspector {
       len--;
     }
     return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  private static boolean blank(byte[] bytes) {
+    for (byte b : bytes) {
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -45,7 +45,7 @@ class BatchStep {
                   ProblemCode.BAD_REQUEST, "A $batch request has more than one Content-Type."));
     }
     boolean outerImpersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
-    return readBounded(x.rc.request(), maxBytes)
+    return readBounded(x.rc.request(), maxBytes, "The $batch body is over the limit.")
         .map(
             body -> {
               List<BatchInspector.BatchPart> parts =
@@ -54,9 +54,16 @@ class BatchStep {
                       x.rc.request().getHeader("Content-Type"),
                       x.connection.orgUrl());
               for (BatchInspector.BatchPart part : parts) {
-                GrantEvaluator.Request request =
+                GrantEvaluator.Request path =
                     AuthorizeStep.request(
                         part.method(), part.path(), part.impersonation() || outerImpersonation);
+                GrantEvaluator.Request request =
+                    new GrantEvaluator.Request(
+                        path.method(),
+                        path.entitySet(),
+                        path.beyondEntitySet() || part.body().unknown(),
+                        path.impersonation(),
+                        part.body().boundSets());
                 Optional<GrantEvaluator.Denial> denial = GrantEvaluator.evaluate(x.grants, request);
                 GrantEvaluator.allowing(x.grants, request)
                     .ifPresent(g -> x.allowedBy.add(g.principal()));
@@ -74,8 +81,8 @@ class BatchStep {
             });
   }
 
-  /** Reads the whole body, failing with 413 past {@code limit} bytes. */
-  static Uni<Buffer> readBounded(HttpServerRequest in, long limit) {
+  /** Reads the whole body, failing with 413 {@code tooLarge} past {@code limit} bytes. */
+  static Uni<Buffer> readBounded(HttpServerRequest in, long limit, String tooLarge) {
     return Uni.createFrom()
         .emitter(
             emitter -> {
@@ -84,9 +91,7 @@ class BatchStep {
                   chunk -> {
                     if (all.length() + chunk.length() > limit) {
                       in.pause();
-                      emitter.fail(
-                          GatewayProblem.of(
-                              ProblemCode.PAYLOAD_TOO_LARGE, "The $batch body is over the limit."));
+                      emitter.fail(GatewayProblem.of(ProblemCode.PAYLOAD_TOO_LARGE, tooLarge));
                       return;
                     }
                     all.appendBuffer(chunk);

@@ -27,6 +27,7 @@ public class ProxyHandler {
   private final ResolveStep resolve;
   private final AuthorizeStep authorize;
   private final BatchStep batch;
+  private final WriteBodyStep writeBody;
   private final TokenStep token;
   private final ForwardStep forward;
   private final Metrics metrics;
@@ -36,6 +37,7 @@ public class ProxyHandler {
       ResolveStep resolve,
       AuthorizeStep authorize,
       BatchStep batch,
+      WriteBodyStep writeBody,
       TokenStep token,
       ForwardStep forward,
       Metrics metrics) {
@@ -43,6 +45,7 @@ public class ProxyHandler {
     this.resolve = resolve;
     this.authorize = authorize;
     this.batch = batch;
+    this.writeBody = writeBody;
     this.token = token;
     this.forward = forward;
     this.metrics = metrics;
@@ -60,6 +63,7 @@ public class ProxyHandler {
         .chain(resolve::apply)
         .map(authorize::apply)
         .chain(batch::apply)
+        .chain(writeBody::apply)
         .chain(token::apply)
         .chain(forward::apply)
         .subscribe()

@@ -94,6 +94,7 @@ class AttackSuiteTest {
   static final String NEIGHBOUR = "neighbour"; // full on {other} only
   static final String STRANGER = "stranger"; // no grant anywhere
   static final String READERS_GROUP = "group:readers"; // read (JWT callers in group "readers")
+  static final String ACCOUNTS_CONTACTS = "accounts-contacts"; // full, ["accounts","contacts"]
 
   private static final String BATCH_TYPE = "Content-Type: multipart/mixed; boundary=batch_b";
   private static final String JSON = "Content-Type: application/json";
@@ -113,6 +114,7 @@ class AttackSuiteTest {
             readGrantWrites(),
             readGrantWritesInsideBatch(),
             entitySetEscapes(),
+            bodyEscapes(),
             impersonation(),
             otherPrincipalsConnection(),
             badCredentials(),
@@ -535,6 +537,87 @@ class AttackSuiteTest {
             "full grant: $expand reaches Dataverse (control)",
             new ApiKey(FULL),
             get(API + "accounts?$expand=primarycontactid"),
+            reaches(ANY)));
+  }
+
+  /**
+   * Write bodies that reach other sets through an entity-set grant: deep insert creates records in
+   * another set, {@code @odata.bind} links (and for collections, updates) records of another set.
+   */
+  private static List<Attack> bodyEscapes() {
+    Caller limited = new ApiKey(ACCOUNTS_ONLY);
+    String one = "accounts(" + ACCOUNT + ")";
+    String contact = "/contacts(0f9d6f4a-1c2b-4e8a-9f10-0000000000c1)";
+    String deepInsert = "{\"name\":\"x\",\"primarycontactid\":{\"lastname\":\"planted\"}}";
+    String deepInsertMany = "{\"name\":\"x\",\"contact_customer_accounts\":[{\"lastname\":\"y\"}]}";
+    String bind = "{\"name\":\"x\",\"primarycontactid@odata.bind\":\"" + contact + "\"}";
+    String bindMany =
+        "{\"contact_customer_accounts@odata.bind\":[\"{org}/api/data/v9.2" + contact + "\"]}";
+    return List.of(
+        row(
+            "accounts-only: POST accounts with a deep insert",
+            limited,
+            json("POST", API + "accounts", deepInsert),
+            forbidden()),
+        row(
+            "accounts-only: POST accounts with a deep insert of a collection",
+            limited,
+            json("POST", API + "accounts", deepInsertMany),
+            forbidden()),
+        row(
+            "accounts-only: POST accounts binding a contact",
+            limited,
+            json("POST", API + "accounts", bind),
+            forbidden()),
+        row(
+            "accounts-only: PATCH accounts(id) binding a contact",
+            limited,
+            json("PATCH", API + one, bind),
+            forbidden()),
+        row(
+            "accounts-only: PATCH accounts(id) binding contacts by absolute URL (collection)",
+            limited,
+            json("PATCH", API + one, bindMany),
+            forbidden()),
+        row(
+            "accounts-only: PATCH with a bind name in upper case",
+            limited,
+            json("PATCH", API + one, bind.replace("@odata.bind", "@ODATA.BIND")),
+            forbidden()),
+        row(
+            "accounts-only: POST accounts with a body that is not JSON",
+            limited,
+            new Request("POST", API + "accounts", List.of("Content-Type: text/plain"), deepInsert),
+            forbidden()),
+        row(
+            "accounts-only: POST accounts with two JSON documents",
+            limited,
+            json("POST", API + "accounts", "{\"name\":\"x\"}" + deepInsert),
+            forbidden()),
+        row(
+            "accounts-only $batch: deep insert in a change set",
+            limited,
+            batch(changeSetWithBody("POST " + IN + "accounts", deepInsert)),
+            forbidden()),
+        row(
+            "accounts-only $batch: bind in a plain part",
+            limited,
+            batch(partWithBody("PATCH " + IN + one, bind)),
+            forbidden()),
+        row(
+            "accounts-only: POST accounts with plain fields (control)",
+            limited,
+            json("POST", API + "accounts", "{\"name\":\"ok\"}"),
+            reaches(204)),
+        row(
+            "accounts+contacts: POST accounts binding a contact (control)",
+            new ApiKey(ACCOUNTS_CONTACTS),
+            json("POST", API + "accounts", bind),
+            reaches(ANY)),
+        row(
+            "full grant: POST accounts with a deep insert (control)",
+            new ApiKey(FULL),
+            json("POST", API + "accounts", deepInsert),
             reaches(ANY)));
   }
 
@@ -1153,6 +1236,26 @@ class AttackSuiteTest {
     return b.append("--changeset_c--\r\n").toString();
   }
 
+  /** A change set of one write with this JSON body. */
+  private static String changeSetWithBody(String request, String json) {
+    return "--batch_b\r\nContent-Type: multipart/mixed; boundary=changeset_c\r\n\r\n"
+        + "--changeset_c\r\nContent-Type: application/http\r\n"
+        + "Content-Transfer-Encoding: binary\r\nContent-ID: 1\r\n\r\n"
+        + request
+        + " HTTP/1.1\r\nContent-Type: application/json; type=entry\r\n\r\n"
+        + json
+        + "\r\n--changeset_c--\r\n";
+  }
+
+  /** A plain batch part: one request with this JSON body. */
+  private static String partWithBody(String request, String json) {
+    return "--batch_b\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+        + request
+        + " HTTP/1.1\r\nContent-Type: application/json\r\n\r\n"
+        + json
+        + "\r\n";
+  }
+
   /** A change set of one write carrying an extra inner header. */
   private static String changeSetWith(String request, String innerHeader) {
     return "--batch_b\r\nContent-Type: multipart/mixed; boundary=changeset_c\r\n\r\n"
@@ -1310,6 +1413,10 @@ class AttackSuiteTest {
       grant(conn, IMPERSONATOR, Map.of("access", "full", "impersonation", true));
       grant(other, NEIGHBOUR, Map.of("access", "full"));
       grant(conn, READERS_GROUP, Map.of("access", "read"));
+      grant(
+          conn,
+          ACCOUNTS_CONTACTS,
+          Map.of("access", "full", "entitySets", List.of("accounts", "contacts")));
     }
 
     private void createConnection(String id) {

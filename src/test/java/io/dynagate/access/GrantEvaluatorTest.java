@@ -167,6 +167,18 @@ class GrantEvaluatorTest {
     }
   }
 
+  @Test
+  void boundSetsMustAllBeListedByAGrantLimitedToEntitySets() {
+    GrantEvaluator.Request binding =
+        new GrantEvaluator.Request("POST", "accounts", false, false, java.util.Set.of("contacts"));
+    assertEquals(
+        "SCOPE", outcome(GrantEvaluator.evaluate(grant("full", "accounts", false), binding)));
+    assertEquals(
+        ALLOWED,
+        outcome(GrantEvaluator.evaluate(grant("full", "accounts/contacts", false), binding)));
+    assertEquals(ALLOWED, outcome(GrantEvaluator.evaluate(grant("full", "*", false), binding)));
+  }
+
   private static String evaluateAll(List<GrantView> grants, String method, String set) {
     return outcome(
         GrantEvaluator.evaluate(grants, new GrantEvaluator.Request(method, set, false, false)));

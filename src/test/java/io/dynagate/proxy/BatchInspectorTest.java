@@ -135,6 +135,33 @@ class BatchInspectorTest {
     assertEquals("api/data/v9.2/contacts(" + ID + ")", parts.get(3).path().path());
     assertTrue(parts.stream().noneMatch(BatchPart::impersonation));
     assertTrue(parts.stream().noneMatch(p -> p.path().batch()));
+    assertTrue(parts.stream().allMatch(p -> p.body() == BodyReach.NONE), "plain fields only");
+  }
+
+  @Test
+  void writeBodiesAreReadForWhatTheyBindOrInsert() {
+    String body =
+        REALISTIC
+            .replace(
+                "{\"subject\":\"Task 1 in batch\"}",
+                "{\"subject\":\"t\",\"regardingobjectid_contact@odata.bind\":\"/contacts("
+                    + ID
+                    + ")\"}")
+            .replace("{\"description\":\"changed\"}", "{\"description\":{\"deep\":1}}");
+    List<BatchPart> parts = inspect(body);
+    assertEquals(java.util.Set.of("contacts"), parts.get(1).body().boundSets());
+    assertFalse(parts.get(1).body().unknown());
+    assertTrue(parts.get(2).body().unknown(), "a nested object is a deep insert");
+    assertEquals(BodyReach.NONE, parts.get(3).body(), "reads are not inspected");
+  }
+
+  @Test
+  void aWriteBodyThatIsNotJsonHasAnUnknownReach() {
+    String body =
+        REALISTIC.replace(
+            "Content-Type: application/json; type=entry\n\n{\"subject\"",
+            "Content-Type: text/plain\n\n{\"subject\"");
+    assertTrue(inspect(body).get(1).body().unknown());
   }
 
   static Stream<Arguments> targets() {
