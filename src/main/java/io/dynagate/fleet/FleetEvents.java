@@ -30,10 +30,9 @@ public class FleetEvents {
   public static final String CHANNEL_PREFIX = "dynagate:events:";
 
   private final ReactiveRedisDataSource redis;
+  private final RedisTimeout timeout;
   private final String channel;
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
-
-  private final RedisTimeout timeout;
 
   FleetEvents(
       ReactiveRedisDataSource redis,

@@ -285,11 +285,11 @@ public final class BatchInspector {
       if (IMPERSONATION_HEADERS.contains(name)) {
         impersonation = true;
       } else if (name.equals("content-type")) {
-        json = WriteBodyStep.isJson(header.substring(colon + 1));
+        json = BodyReach.isJson(header.substring(colon + 1));
       }
     }
     BodyReach body = BodyReach.NONE;
-    if (WriteBodyStep.BODY_METHODS.contains(method)) {
+    if (BodyReach.BODY_METHODS.contains(method)) {
       byte[] bytes = in.readAllBytes();
       if (!blank(bytes)) {
         body = json ? BodyReach.of(bytes) : BodyReach.UNKNOWN;

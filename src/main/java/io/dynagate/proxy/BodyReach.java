@@ -38,6 +38,19 @@ public record BodyReach(boolean unknown, Set<String> boundSets) {
   private static final Pattern API_PREFIX = Pattern.compile("api/data/v[0-9]+\\.[0-9]+/");
   private static final String BIND = "@odata.bind";
 
+  /** Methods whose body is checked. */
+  public static final Set<String> BODY_METHODS = Set.of("POST", "PATCH", "PUT");
+
+  /** {@code application/json} with any parameters. */
+  public static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semi = contentType.indexOf(';');
+    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    return type.toLowerCase(Locale.ROOT).equals("application/json");
+  }
+
   /** The reach of a JSON body; an empty or blank body reaches nothing. */
   public static BodyReach of(byte[] body) {
     if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {

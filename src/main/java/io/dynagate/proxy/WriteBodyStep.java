@@ -7,9 +7,7 @@ import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Step 3c: a write ({@code POST}, {@code PATCH}, {@code PUT}) that only a grant limited to entity
@@ -20,8 +18,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 class WriteBodyStep {
-  static final Set<String> BODY_METHODS = Set.of("POST", "PATCH", "PUT");
-
   private final Metrics metrics;
   private final long maxBytes;
 
@@ -31,7 +27,7 @@ class WriteBodyStep {
   }
 
   Uni<ProxyExchange> apply(ProxyExchange x) {
-    if (x.path.batch() || !BODY_METHODS.contains(x.method)) {
+    if (x.path.batch() || !BodyReach.BODY_METHODS.contains(x.method)) {
       return Uni.createFrom().item(x);
     }
     boolean impersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
@@ -42,7 +38,7 @@ class WriteBodyStep {
     if (unlimited) {
       return Uni.createFrom().item(x); // the body cannot take it anywhere the grant does not cover
     }
-    boolean json = isJson(x.rc.request().getHeader("Content-Type"));
+    boolean json = BodyReach.isJson(x.rc.request().getHeader("Content-Type"));
     return BatchStep.readBounded(
             x.rc.request(),
             maxBytes,
@@ -76,15 +72,5 @@ class WriteBodyStep {
               x.bufferedBody = body;
               return x;
             });
-  }
-
-  /** {@code application/json} with any parameters. */
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
-    }
-    int semi = contentType.indexOf(';');
-    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-    return type.toLowerCase(Locale.ROOT).equals("application/json");
   }
 }

@@ -63,6 +63,6 @@ class BodyReachTest {
     "'', false"
   })
   void jsonContentTypes(String contentType, boolean json) {
-    assertEquals(json, WriteBodyStep.isJson(contentType));
+    assertEquals(json, BodyReach.isJson(contentType));
   }
 }
