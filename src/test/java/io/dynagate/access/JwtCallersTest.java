@@ -3,6 +3,7 @@ package io.dynagate.access;
 import static io.dynagate.support.Admin.admin;
 import static io.dynagate.support.Admin.createKey;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +64,13 @@ class JwtCallersTest {
     return "/proxy/" + id + V + path;
   }
 
+  /** The access line is written once the answer has gone out, so it may trail the response. */
+  private static void awaitAccessLine(LogCapture logs) {
+    await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> logs.text().contains("proxy requestId="));
+  }
+
   @Test
   void aJwtCallerWithItsOwnGrantReachesDataverseAndIsLoggedByItsSubject() {
     grant("svc-orders", Map.of("access", "read"));
@@ -73,6 +81,7 @@ class JwtCallersTest {
           .then()
           .statusCode(200)
           .body("value.size()", equalTo(1));
+      awaitAccessLine(logs);
     } finally {
       logs.uninstall();
     }
@@ -89,6 +98,7 @@ class JwtCallersTest {
     LogCapture logs = LogCapture.install();
     try {
       bearer(member).get(proxy("accounts?$top=1")).then().statusCode(200);
+      awaitAccessLine(logs);
     } finally {
       logs.uninstall();
     }
