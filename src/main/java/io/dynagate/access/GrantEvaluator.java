@@ -69,6 +69,29 @@ public final class GrantEvaluator {
         String method, String entitySet, boolean beyondEntitySet, boolean impersonation) {
       this(method, entitySet, beyondEntitySet, impersonation, Set.of());
     }
+
+    /** This request once its body is known to reach unknown sets or to bind {@code sets}. */
+    public Request withBody(boolean reachesUnknown, Set<String> sets) {
+      return new Request(method, entitySet, beyondEntitySet || reachesUnknown, impersonation, sets);
+    }
+  }
+
+  /**
+   * The outcome for a caller's grants: the first grant that allows the request (for the audit
+   * line), or why the first grant (the caller's own when it has one) refuses it.
+   */
+  public record Decision(Optional<GrantView> allowedBy, Optional<Denial> denial) {}
+
+  /** No grants at all is refused as {@link Denial#METHOD}. */
+  public static Decision decide(List<GrantView> grants, Request request) {
+    for (GrantView g : grants) {
+      if (evaluate(g, request).isEmpty()) {
+        return new Decision(Optional.of(g), Optional.empty());
+      }
+    }
+    return new Decision(
+        Optional.empty(),
+        grants.isEmpty() ? Optional.of(Denial.METHOD) : evaluate(grants.get(0), request));
   }
 
   /**
@@ -76,15 +99,7 @@ public final class GrantEvaluator {
    *     when it has one) refuses it. No grants at all is refused as {@link Denial#METHOD}.
    */
   public static Optional<Denial> evaluate(List<GrantView> grants, Request request) {
-    if (allowing(grants, request).isPresent()) {
-      return Optional.empty();
-    }
-    return grants.isEmpty() ? Optional.of(Denial.METHOD) : evaluate(grants.get(0), request);
-  }
-
-  /** The first of {@code grants} that allows the request (for the audit line), if any. */
-  public static Optional<GrantView> allowing(List<GrantView> grants, Request request) {
-    return grants.stream().filter(g -> evaluate(g, request).isEmpty()).findFirst();
+    return decide(grants, request).denial();
   }
 
   /**

@@ -22,22 +22,15 @@ class AuthorizeStep {
   }
 
   ProxyExchange apply(ProxyExchange x) {
-    boolean impersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
-    // a $batch envelope is a POST that only carries requests: they are checked one by one by
-    // BatchStep, so the envelope itself needs no write access, only no stray impersonation
-    Optional<GrantEvaluator.Denial> denial;
+    x.impersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
     if (x.path.batch()) {
-      denial = batchEnvelope(x, impersonation); // the parts record who allowed them
+      // a $batch envelope is a POST that only carries requests: they are checked one by one by
+      // BatchStep (which records who allowed them), so the envelope itself needs no write
+      // access, only no stray impersonation
+      batchEnvelope(x).ifPresent(d -> refuse(x, d.reason(), detail(d)));
     } else {
-      GrantEvaluator.Request request = request(x.method, x.path, impersonation);
-      denial = GrantEvaluator.evaluate(x.grants, request);
-      GrantEvaluator.allowing(x.grants, request).ifPresent(g -> x.allowedBy.add(g.principal()));
-    }
-    if (denial.isPresent()) {
-      String reason = denial.get().reason();
-      x.decision = "denied:" + reason;
-      metrics.denied(reason);
-      throw GatewayProblem.of(ProblemCode.FORBIDDEN, detail(denial.get()));
+      x.request = request(x.method, x.path, x.impersonation);
+      require(x, x.request, "", null);
     }
     Optional<Long> held = holds.heldFor(x.connectionId);
     if (held.isPresent()) {
@@ -51,12 +44,30 @@ class AuthorizeStep {
     return x;
   }
 
-  private static Optional<GrantEvaluator.Denial> batchEnvelope(
-      ProxyExchange x, boolean impersonation) {
+  /**
+   * Records the grant that allows {@code request}, or refuses it with 403: reason tag {@code prefix
+   * + denial}, and {@code detail} (null: the denial's own wording).
+   */
+  void require(ProxyExchange x, GrantEvaluator.Request request, String prefix, String detail) {
+    GrantEvaluator.Decision decision = GrantEvaluator.decide(x.grants, request);
+    decision.allowedBy().ifPresent(g -> x.allowedBy.add(g.principal()));
+    decision
+        .denial()
+        .ifPresent(d -> refuse(x, prefix + d.reason(), detail == null ? detail(d) : detail));
+  }
+
+  private void refuse(ProxyExchange x, String reason, String detail) {
+    x.decision = "denied:" + reason;
+    x.allowedBy.clear();
+    metrics.denied(reason);
+    throw GatewayProblem.of(ProblemCode.FORBIDDEN, detail);
+  }
+
+  private static Optional<GrantEvaluator.Denial> batchEnvelope(ProxyExchange x) {
     if (!"POST".equals(x.method)) {
       return Optional.of(GrantEvaluator.Denial.METHOD);
     }
-    return impersonation && x.grants.stream().noneMatch(g -> g.impersonation())
+    return x.impersonation && x.grants.stream().noneMatch(g -> g.impersonation())
         ? Optional.of(GrantEvaluator.Denial.IMPERSONATION)
         : Optional.empty();
   }

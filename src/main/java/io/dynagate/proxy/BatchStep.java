@@ -2,7 +2,6 @@ package io.dynagate.proxy;
 
 import io.dynagate.access.GrantEvaluator;
 import io.dynagate.config.DynagateConfig;
-import io.dynagate.observability.Metrics;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
@@ -10,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Step 3b: a {@code $batch} is read (up to {@code dynagate.proxy.max-batch-bytes}), every inner
@@ -20,13 +18,13 @@ import java.util.Optional;
 @ApplicationScoped
 class BatchStep {
   private final BatchInspector inspector;
-  private final Metrics metrics;
+  private final AuthorizeStep authorize;
   private final long maxBytes;
 
-  BatchStep(DynagateConfig config, Metrics metrics) {
+  BatchStep(DynagateConfig config, AuthorizeStep authorize) {
     this.inspector =
         new BatchInspector(new PathPolicy(config.proxy().allowedPrefixes()), MAX_PARTS);
-    this.metrics = metrics;
+    this.authorize = authorize;
     this.maxBytes = config.proxy().maxBatchBytes();
   }
 
@@ -44,7 +42,6 @@ class BatchStep {
               GatewayProblem.of(
                   ProblemCode.BAD_REQUEST, "A $batch request has more than one Content-Type."));
     }
-    boolean outerImpersonation = HeaderPolicy.requestsImpersonation(x.rc.request().headers());
     return readBounded(x.rc.request(), maxBytes, "The $batch body is over the limit.")
         .map(
             body -> {
@@ -54,27 +51,12 @@ class BatchStep {
                       x.rc.request().getHeader("Content-Type"),
                       x.connection.orgUrl());
               for (BatchInspector.BatchPart part : parts) {
-                GrantEvaluator.Request path =
-                    AuthorizeStep.request(
-                        part.method(), part.path(), part.impersonation() || outerImpersonation);
                 GrantEvaluator.Request request =
-                    new GrantEvaluator.Request(
-                        path.method(),
-                        path.entitySet(),
-                        path.beyondEntitySet() || part.body().unknown(),
-                        path.impersonation(),
-                        part.body().boundSets());
-                Optional<GrantEvaluator.Denial> denial = GrantEvaluator.evaluate(x.grants, request);
-                GrantEvaluator.allowing(x.grants, request)
-                    .ifPresent(g -> x.allowedBy.add(g.principal()));
-                if (denial.isPresent()) {
-                  String reason = "batch_" + denial.get().reason();
-                  x.decision = "denied:" + reason;
-                  x.allowedBy.clear();
-                  metrics.denied(reason);
-                  throw GatewayProblem.of(
-                      ProblemCode.FORBIDDEN, "A request inside the $batch is not allowed.");
-                }
+                    AuthorizeStep.request(
+                            part.method(), part.path(), part.impersonation() || x.impersonation)
+                        .withBody(part.body().unknown(), part.body().boundSets());
+                authorize.require(
+                    x, request, "batch_", "A request inside the $batch is not allowed.");
               }
               x.bufferedBody = body;
               return x;

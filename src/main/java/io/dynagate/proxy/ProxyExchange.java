@@ -1,5 +1,6 @@
 package io.dynagate.proxy;
 
+import io.dynagate.access.GrantEvaluator;
 import io.dynagate.connection.ResolvedConnection;
 import io.dynagate.grant.GrantView;
 import io.dynagate.token.AccessToken;
@@ -30,6 +31,12 @@ final class ProxyExchange {
   ResolvedConnection connection;
   AccessToken token;
   String decision = "-";
+
+  /** The request carries an impersonation header (read once, by AuthorizeStep). */
+  boolean impersonation;
+
+  /** What the grants were checked against (direct requests; batches are checked per part). */
+  GrantEvaluator.Request request;
 
   /** The principals whose grants allowed the request (audit); empty until authorized. */
   final java.util.Set<String> allowedBy = new java.util.LinkedHashSet<>();
