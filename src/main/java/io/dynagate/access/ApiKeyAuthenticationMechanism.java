@@ -1,7 +1,8 @@
 package io.dynagate.access;
 
+import io.dynagate.apikey.ApiKeys;
+import io.dynagate.config.DynagateConfig;
 import io.dynagate.crypto.Secret;
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -10,38 +11,58 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Set;
 
 /**
- * Reads {@code X-Api-Key}. No header: the next mechanism (bearer JWT) or anonymous (the endpoint
- * decides, normally 401). A header given twice, or together with an {@code Authorization} header,
- * is refused rather than guessed at. Runs before the OIDC bearer mechanism so that the refusal of
- * two credentials does not depend on which one another mechanism looks at first.
+ * Reads the caller's API key from {@code X-Api-Key} or {@code Authorization: Bearer dgk_…} (see
+ * {@link CallerCredentials} for the rules). No API key: the next mechanism (bearer JWT) or
+ * anonymous (the endpoint decides, normally 401). Runs before the OIDC bearer mechanism so that an
+ * API key in {@code Authorization} never reaches it and two credentials are refused whichever
+ * mechanism would look first.
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
   /** The request header carrying a gateway API key. */
   public static final String HEADER = "X-Api-Key";
 
+  private final GatewayJwts gatewayJwts;
+  private final byte[] bootstrapHash;
+
+  ApiKeyAuthenticationMechanism(GatewayJwts gatewayJwts, DynagateConfig config) {
+    this.gatewayJwts = gatewayJwts;
+    this.bootstrapHash =
+        config.adminKey().filter(k -> !k.isBlank()).map(ApiKeys::sha256).orElse(null);
+  }
+
   @Override
   public Uni<SecurityIdentity> authenticate(
       RoutingContext context, IdentityProviderManager identityProviderManager) {
-    List<String> values = context.request().headers().getAll(HEADER);
-    if (values.isEmpty()) {
+    MultiMap headers = context.request().headers();
+    CallerCredentials.Outcome outcome =
+        CallerCredentials.classify(
+            headers.getAll(HEADER),
+            headers.getAll(HttpHeaders.AUTHORIZATION),
+            this::isApiKey,
+            gatewayJwts::test);
+    if (outcome instanceof CallerCredentials.Refused refused) {
+      return Uni.createFrom().failure(CredentialRefused.failure(refused.detail()));
+    }
+    if (!(outcome instanceof CallerCredentials.ApiKey key)) {
       return Uni.createFrom().optional(java.util.Optional.empty());
     }
-    if (values.size() > 1
-        || values.get(0).isEmpty()
-        || context.request().headers().contains(HttpHeaders.AUTHORIZATION)) {
-      return Uni.createFrom().failure(new AuthenticationFailedException());
-    }
-    ApiKeyAuthenticationRequest request = new ApiKeyAuthenticationRequest(Secret.of(values.get(0)));
+    ApiKeyAuthenticationRequest request = new ApiKeyAuthenticationRequest(Secret.of(key.key()));
     return identityProviderManager.authenticate(
         HttpSecurityUtils.setRoutingContextAttribute(request, context));
+  }
+
+  /** A gateway-issued key ({@code dgk_…}) or the bootstrap admin key. */
+  private boolean isApiKey(String bearer) {
+    return bearer.startsWith(ApiKeys.PREFIX)
+        || (bootstrapHash != null && ApiKeys.sameHash(bootstrapHash, ApiKeys.sha256(bearer)));
   }
 
   @Override

@@ -35,11 +35,15 @@ public class ProblemMapper {
     AuthenticationFailedException.class,
     AuthenticationCompletionException.class
   })
-  public Response unauthenticated(HttpServerRequest request) {
+  public Response unauthenticated(Throwable e, HttpServerRequest request) {
     return Problems.response(
-        GatewayProblem.of(
-            ProblemCode.UNAUTHENTICATED, "A valid X-Api-Key or bearer token is required."),
+        GatewayProblem.of(ProblemCode.UNAUTHENTICATED, unauthenticatedDetail(e)),
         Problems.requestId(request));
+  }
+
+  /** The detail of a 401: the refused credential's own when it has one. */
+  static String unauthenticatedDetail(Throwable e) {
+    return SafeDetail.of(e, "A valid X-Api-Key or bearer token is required.");
   }
 
   @ServerExceptionMapper

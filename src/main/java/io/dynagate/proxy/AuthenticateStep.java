@@ -3,6 +3,7 @@ package io.dynagate.proxy;
 import io.dynagate.access.Roles;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.problem.SafeDetail;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -15,11 +16,11 @@ class AuthenticateStep {
   Uni<ProxyExchange> apply(ProxyExchange x) {
     return QuarkusHttpUser.getSecurityIdentity(x.rc, null)
         .onFailure(AuthenticationFailedException.class)
-        .transform(e -> unauthenticated())
+        .transform(e -> unauthenticated(SafeDetail.of(e, UNAUTHENTICATED)))
         .map(
             identity -> {
               if (identity == null || identity.isAnonymous()) {
-                throw unauthenticated();
+                throw unauthenticated(UNAUTHENTICATED);
               }
               x.principal = identity.getPrincipal().getName();
               x.principals = Roles.principals(identity);
@@ -32,8 +33,9 @@ class AuthenticateStep {
             });
   }
 
-  private static GatewayProblem unauthenticated() {
-    return GatewayProblem.of(
-        ProblemCode.UNAUTHENTICATED, "A valid X-Api-Key or bearer token is required.");
+  private static final String UNAUTHENTICATED = "A valid X-Api-Key or bearer token is required.";
+
+  private static GatewayProblem unauthenticated(String detail) {
+    return GatewayProblem.of(ProblemCode.UNAUTHENTICATED, detail);
   }
 }
