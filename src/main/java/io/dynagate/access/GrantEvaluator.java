@@ -2,6 +2,7 @@ package io.dynagate.access;
 
 import io.dynagate.grant.Access;
 import io.dynagate.grant.GrantView;
+import io.dynagate.grant.Privilege;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +23,11 @@ import java.util.Set;
  * bodies that create records in other sets (deep insert) or bind records of sets it does not list
  * ({@code @odata.bind}); see {@code EntitySetReach} and {@code BodyReach} in the proxy. The proxy
  * checks every request inside a {@code $batch} on its own with this evaluator.
+ *
+ * <p>Dataverse's privileged headers (skip business logic, skip flows) need the matching {@link
+ * Privilege} on the grant, like impersonation headers need {@code impersonation}. The schema
+ * ({@code $metadata}) and the service document are readable under every grant: they hold no data,
+ * and clients such as Olingo start from them.
  */
 public final class GrantEvaluator {
   private GrantEvaluator() {}
@@ -31,7 +37,8 @@ public final class GrantEvaluator {
     METHOD("method"),
     ENTITY_SET("entity_set"),
     SCOPE("scope"),
-    IMPERSONATION("impersonation");
+    IMPERSONATION("impersonation"),
+    PRIVILEGE("privilege");
 
     private final String reason;
 
@@ -49,32 +56,52 @@ public final class GrantEvaluator {
    *
    * @param method the HTTP method
    * @param entitySet the first path segment after {@code api/data/v{x.y}/} without key, or null
+   *     (the service document)
    * @param beyondEntitySet the path or query may reach data outside {@code entitySet}
    * @param impersonation the request carries {@code CallerObjectId} or {@code MSCRMCallerID}
+   * @param privileges the privileged headers it carries need these grant permissions
    * @param boundSets other entity sets the body names ({@code @odata.bind}); a grant limited to
    *     entity sets must list them all
+   * @param schema the target is the Web API's {@code $metadata} or service document
    */
   public record Request(
       String method,
       String entitySet,
       boolean beyondEntitySet,
       boolean impersonation,
-      Set<String> boundSets) {
+      Set<Privilege> privileges,
+      Set<String> boundSets,
+      boolean schema) {
     public Request {
+      privileges = privileges.isEmpty() ? Set.of() : Set.copyOf(privileges);
       boundSets = Set.copyOf(boundSets);
     }
 
-    /** A request whose body binds nothing (no body, or not yet read). */
+    /** A request without privileged headers whose body binds nothing (or is not yet read). */
     public Request(
         String method, String entitySet, boolean beyondEntitySet, boolean impersonation) {
-      this(method, entitySet, beyondEntitySet, impersonation, Set.of());
+      this(method, entitySet, beyondEntitySet, impersonation, Set.of(), Set.of(), false);
     }
 
     /** This request once its body is known to reach unknown sets or to bind {@code sets}. */
     public Request withBody(boolean reachesUnknown, Set<String> sets) {
-      return new Request(method, entitySet, beyondEntitySet || reachesUnknown, impersonation, sets);
+      return new Request(
+          method,
+          entitySet,
+          beyondEntitySet || reachesUnknown,
+          impersonation,
+          privileges,
+          sets,
+          schema);
+    }
+
+    /** A read of the schema ({@code $metadata}) or of the service document. */
+    boolean readsSchema() {
+      return schema && !beyondEntitySet && boundSets.isEmpty() && READ_METHODS.contains(method);
     }
   }
+
+  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
   /**
    * The outcome for a caller's grants: the first grant that allows the request (for the audit
@@ -113,7 +140,12 @@ public final class GrantEvaluator {
     if (request.impersonation() && !grant.impersonation()) {
       return Optional.of(Denial.IMPERSONATION);
     }
-    if (grant.entitySets() == null) {
+    for (Privilege p : request.privileges()) {
+      if (!grant.holds(p)) {
+        return Optional.of(Denial.PRIVILEGE);
+      }
+    }
+    if (grant.entitySets() == null || request.readsSchema()) {
       return Optional.empty();
     }
     String set = request.entitySet();

@@ -33,6 +33,10 @@ public class GrantEntity extends PanacheEntityBase {
   @Column(name = "impersonation")
   public boolean impersonation;
 
+  /** Space-separated {@link Privilege} names; null = none. */
+  @Column(name = "privileges")
+  public String privileges;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

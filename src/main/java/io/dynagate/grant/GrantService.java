@@ -109,6 +109,10 @@ public class GrantService {
     g.access = valid.access().wire();
     g.entitySets = valid.entitySets() == null ? null : String.join(" ", valid.entitySets());
     g.impersonation = valid.impersonation();
+    g.privileges =
+        valid.privileges().isEmpty()
+            ? null
+            : String.join(" ", valid.privileges().stream().map(Privilege::wire).toList());
     g.updatedAt = now;
     GrantEntity saved = g;
     return grants.persistAndFlush(saved).map(x -> view(saved));
@@ -133,6 +137,7 @@ public class GrantService {
         g.access,
         g.entitySets == null ? null : Arrays.asList(g.entitySets.split(" ")),
         g.impersonation,
+        g.privileges == null ? List.of() : Arrays.asList(g.privileges.split(" ")),
         g.createdAt,
         g.updatedAt);
   }

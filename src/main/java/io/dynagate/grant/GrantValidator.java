@@ -3,6 +3,7 @@ package io.dynagate.grant;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,8 +15,12 @@ final class GrantValidator {
 
   private GrantValidator() {}
 
-  /** A valid grant body: access level and the de-duplicated entity sets (null = all). */
-  record Valid(Access access, List<String> entitySets, boolean impersonation) {}
+  /**
+   * A valid grant body: access level, the de-duplicated entity sets (null = all) and privileges (in
+   * {@link Privilege} order).
+   */
+  record Valid(
+      Access access, List<String> entitySets, boolean impersonation, List<Privilege> privileges) {}
 
   static Valid validate(GrantSpec spec) {
     List<FieldError> errors = new ArrayList<>();
@@ -46,9 +51,24 @@ final class GrantValidator {
         sets = List.copyOf(unique);
       }
     }
+    EnumSet<Privilege> privileges = EnumSet.noneOf(Privilege.class);
+    if (spec.privileges() != null) {
+      for (int i = 0; i < spec.privileges().size(); i++) {
+        String p = spec.privileges().get(i);
+        Privilege known = p == null ? null : Privilege.fromWire(p).orElse(null);
+        if (known == null) {
+          errors.add(
+              new FieldError(
+                  "privileges[" + i + "]", "must be bypassBusinessLogic or suppressFlows"));
+        } else {
+          privileges.add(known);
+        }
+      }
+    }
     if (!errors.isEmpty()) {
       throw GatewayProblem.validation(errors);
     }
-    return new Valid(access, sets, Boolean.TRUE.equals(spec.impersonation()));
+    return new Valid(
+        access, sets, Boolean.TRUE.equals(spec.impersonation()), List.copyOf(privileges));
   }
 }

@@ -1,7 +1,10 @@
 package io.dynagate.proxy;
 
+import io.dynagate.grant.Privilege;
 import io.vertx.core.MultiMap;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +43,6 @@ public final class HeaderPolicy {
           "forwarded",
           // the HTTP client handles these for the upstream hop
           "expect",
-          "content-length",
           "accept-encoding",
           // method tunnelling would let a POST act as DELETE past the method check of the grant
           "x-http-method",
@@ -49,6 +51,9 @@ public final class HeaderPolicy {
           // IIS URL rewriting honours these; they would route to a path the gateway never checked
           "x-original-url",
           "x-rewrite-url");
+
+  /** Set anew for the upstream hop of the outer request (bodies may be re-framed). */
+  private static final Set<String> NOT_RELAYED = Set.of("content-length");
 
   private static final Set<String> RESPONSE_DROPPED =
       Set.of(
@@ -68,23 +73,43 @@ public final class HeaderPolicy {
    * named in {@code Connection}, {@code Forwarded} and {@code X-Forwarded-*}, {@code Expect},
    * {@code Content-Length}, {@code Accept-Encoding}, method-override headers ({@code
    * X-HTTP-Method}, {@code X-HTTP-Method-Override}, {@code X-Method-Override}) and IIS rewrite
-   * headers ({@code X-Original-URL}, {@code X-Rewrite-URL}). Impersonation headers pass; the caller
-   * must have checked {@link #requestsImpersonation} against the grant.
+   * headers ({@code X-Original-URL}, {@code X-Rewrite-URL}). Impersonation and privileged headers
+   * pass; the caller must have checked {@link #requestsImpersonation} and {@link
+   * #requestedPrivileges} against the grant.
    */
   public static MultiMap upstreamRequestHeaders(MultiMap incoming) {
-    Set<String> named = connectionTokens(incoming);
+    Set<String> named = connectionTokens(incoming.getAll("Connection"));
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, String> header : incoming) {
       String name = lower(header.getKey());
-      if (!HOP_BY_HOP.contains(name)
-          && !named.contains(name)
-          && !REQUEST_DROPPED.contains(name)
-          && !name.startsWith("x-forwarded-")
-          && !name.startsWith(":")) {
+      if (forwarded(name, named) && !NOT_RELAYED.contains(name)) {
         out.add(header.getKey(), header.getValue());
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a header of a request inside a {@code $batch} part (or of the part's MIME headers) is
+   * forwarded: the same rule as {@link #upstreamRequestHeaders}, except that {@code Content-Length}
+   * stays (the gateway does not change inner bodies) — credentials, cookies, {@code Host}, {@code
+   * Forwarded} / {@code X-Forwarded-*}, hop-by-hop headers and those named in the part's {@code
+   * Connection} never reach Dataverse.
+   *
+   * @param name the header name
+   * @param named lower-cased names listed in the part's {@code Connection} headers ({@link
+   *     #connectionTokens})
+   */
+  public static boolean forwardedInBatch(String name, Set<String> named) {
+    return forwarded(lower(name), named);
+  }
+
+  private static boolean forwarded(String lowerName, Set<String> named) {
+    return !HOP_BY_HOP.contains(lowerName)
+        && !named.contains(lowerName)
+        && !REQUEST_DROPPED.contains(lowerName)
+        && !lowerName.startsWith("x-forwarded-")
+        && !lowerName.startsWith(":");
   }
 
   /**
@@ -96,7 +121,7 @@ public final class HeaderPolicy {
    * rewritten by {@link LinkRewriter#rewriteHeader}.
    */
   public static MultiMap downstreamResponseHeaders(MultiMap upstream) {
-    Set<String> named = connectionTokens(upstream);
+    Set<String> named = connectionTokens(upstream.getAll("Connection"));
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     for (Map.Entry<String, String> header : upstream) {
       String name = lower(header.getKey());
@@ -113,17 +138,34 @@ public final class HeaderPolicy {
   /** Whether any impersonation header is present, whatever its value (even empty). */
   public static boolean requestsImpersonation(MultiMap incoming) {
     for (String name : incoming.names()) {
-      if (IMPERSONATION_HEADERS.contains(lower(name))) {
+      if (isImpersonation(name)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Lower-cased header names listed in every {@code Connection} header value. */
-  private static Set<String> connectionTokens(MultiMap headers) {
+  /** {@code CallerObjectId} or {@code MSCRMCallerID}, in any case. */
+  public static boolean isImpersonation(String name) {
+    return IMPERSONATION_HEADERS.contains(lower(name));
+  }
+
+  /**
+   * The grant permissions the request's privileged Dataverse headers need (see {@link Privilege}),
+   * whatever their values: {@code MSCRM.BypassCustomPluginExecution: false} still asks.
+   */
+  public static Set<Privilege> requestedPrivileges(MultiMap incoming) {
+    Set<Privilege> needed = EnumSet.noneOf(Privilege.class);
+    for (String name : incoming.names()) {
+      Privilege.forHeader(name).ifPresent(needed::add);
+    }
+    return needed;
+  }
+
+  /** Lower-cased header names listed in the given {@code Connection} header values. */
+  public static Set<String> connectionTokens(List<String> connectionValues) {
     Set<String> tokens = new HashSet<>();
-    for (String value : headers.getAll("Connection")) {
+    for (String value : connectionValues) {
       for (String token : value.split(",")) {
         String t = token.trim();
         if (!t.isEmpty()) {

@@ -3,6 +3,7 @@ package io.dynagate.proxy;
 import io.dynagate.access.GrantEvaluator;
 import io.dynagate.connection.ResolvedConnection;
 import io.dynagate.grant.GrantView;
+import io.dynagate.grant.Privilege;
 import io.dynagate.token.AccessToken;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -34,6 +35,12 @@ final class ProxyExchange {
 
   /** The request carries an impersonation header (read once, by AuthorizeStep). */
   boolean impersonation;
+
+  /**
+   * The privileges its privileged headers need: the request's own (AuthorizeStep) and those of its
+   * {@code $batch} parts (BatchStep); the access line lists them.
+   */
+  final java.util.Set<Privilege> privileges = java.util.EnumSet.noneOf(Privilege.class);
 
   /** What the grants were checked against (direct requests; batches are checked per part). */
   GrantEvaluator.Request request;

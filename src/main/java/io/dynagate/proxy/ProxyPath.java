@@ -1,6 +1,7 @@
 package io.dynagate.proxy;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A proxy request target that passed {@link PathPolicy}: what is sent upstream and what grants are
@@ -22,7 +23,15 @@ import java.util.Objects;
  *     Dataverse routes {@code $BATCH} too and every batch must be inspected part by part)
  */
 public record ProxyPath(String path, String rawQuery, String entitySet, boolean batch) {
+  private static final Pattern SCHEMA =
+      Pattern.compile("api/data/v[0-9]+\\.[0-9]+(/|/\\$metadata)?");
+
   public ProxyPath {
     Objects.requireNonNull(path, "path");
+  }
+
+  /** The target is a Web API version's service document or {@code $metadata}: schema, no data. */
+  public boolean schema() {
+    return SCHEMA.matcher(path).matches();
   }
 }

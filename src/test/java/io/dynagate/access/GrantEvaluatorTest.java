@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.dynagate.access.GrantEvaluator.Denial;
 import io.dynagate.grant.GrantView;
+import io.dynagate.grant.Privilege;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,9 +23,15 @@ class GrantEvaluatorTest {
 
   /** A grant; {@code sets} "*" means no entity-set limit, else a '/'-separated list. */
   private static GrantView grant(String access, String sets, boolean impersonation) {
+    return grant(access, sets, impersonation, List.of());
+  }
+
+  private static GrantView grant(
+      String access, String sets, boolean impersonation, List<String> privileges) {
     List<String> entitySets =
         "*".equals(sets) ? null : sets.isEmpty() ? List.of() : Arrays.asList(sets.split("/"));
-    return new GrantView("contoso", "engine-1", access, entitySets, impersonation, T, T);
+    return new GrantView(
+        "contoso", "engine-1", access, entitySets, impersonation, privileges, T, T);
   }
 
   private static String outcome(Optional<Denial> decision) {
@@ -170,7 +178,8 @@ class GrantEvaluatorTest {
   @Test
   void boundSetsMustAllBeListedByAGrantLimitedToEntitySets() {
     GrantEvaluator.Request binding =
-        new GrantEvaluator.Request("POST", "accounts", false, false, java.util.Set.of("contacts"));
+        new GrantEvaluator.Request(
+            "POST", "accounts", false, false, Set.of(), Set.of("contacts"), false);
     assertEquals(
         "SCOPE", outcome(GrantEvaluator.evaluate(grant("full", "accounts", false), binding)));
     assertEquals(
@@ -212,12 +221,91 @@ class GrantEvaluatorTest {
             GrantEvaluator.evaluate(both, new GrantEvaluator.Request("DELETE", "a", false, true))));
   }
 
+  private static GrantEvaluator.Request privileged(String method, Privilege... needed) {
+    return new GrantEvaluator.Request(
+        method, "accounts", false, false, Set.of(needed), Set.of(), false);
+  }
+
+  @ParameterizedTest(name = "grant privileges {0}, request needs {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          -                                   | bypassBusinessLogic               | PRIVILEGE
+          -                                   | suppressFlows                     | PRIVILEGE
+          bypassBusinessLogic                 | bypassBusinessLogic               | allowed
+          bypassBusinessLogic                 | suppressFlows                     | PRIVILEGE
+          suppressFlows                       | bypassBusinessLogic/suppressFlows | PRIVILEGE
+          bypassBusinessLogic/suppressFlows   | bypassBusinessLogic/suppressFlows | allowed
+          bypassBusinessLogic/suppressFlows   | -                                 | allowed
+          """)
+  void privilegedHeadersNeedTheGrantsPrivileges(String held, String needed, String expected) {
+    List<String> holds = held.equals("-") ? List.of() : Arrays.asList(held.split("/"));
+    Privilege[] needs =
+        needed.equals("-")
+            ? new Privilege[0]
+            : Arrays.stream(needed.split("/"))
+                .map(n -> Privilege.fromWire(n).orElseThrow())
+                .toArray(Privilege[]::new);
+    assertEquals(
+        expected,
+        outcome(
+            GrantEvaluator.evaluate(
+                grant("write", "*", false, holds), privileged("PATCH", needs))));
+  }
+
+  @Test
+  void aPrivilegeMustBeHeldByTheSameGrantThatAllowsTheRest() {
+    GrantView readBypassing = grant("read", "*", false, List.of("bypassBusinessLogic"));
+    GrantView writePlain = grant("write", "*", false);
+    List<GrantView> both = List.of(writePlain, readBypassing);
+    assertEquals(
+        ALLOWED,
+        outcome(GrantEvaluator.evaluate(both, privileged("GET", Privilege.BYPASS_BUSINESS_LOGIC))));
+    assertEquals(
+        "PRIVILEGE",
+        outcome(
+            GrantEvaluator.evaluate(both, privileged("PATCH", Privilege.BYPASS_BUSINESS_LOGIC))));
+  }
+
+  @ParameterizedTest(name = "{0} schema={1} set={2} (beyond={3}) under {4} of accounts -> {5}")
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      textBlock =
+          """
+          GET    | true  | $metadata | false | full | allowed
+          HEAD   | true  | $metadata | false | full | allowed
+          GET    | true  | null      | false | full | allowed
+          GET    | true  | $metadata | false | read | allowed
+          GET    | true  | null      | false | read | allowed
+          POST   | true  | $metadata | false | full | ENTITY_SET
+          POST   | true  | $metadata | false | read | METHOD
+          GET    | true  | $metadata | true  | full | ENTITY_SET
+          # not the schema: another prefix without an entity set, or a set named like it
+          GET    | false | null      | false | full | ENTITY_SET
+          GET    | false | $metadata | false | full | ENTITY_SET
+          """)
+  void schemaAndServiceDocumentAreReadableUnderEveryGrant(
+      String method,
+      boolean schema,
+      String entitySet,
+      boolean beyond,
+      String access,
+      String expected) {
+    GrantEvaluator.Request request =
+        new GrantEvaluator.Request(method, entitySet, beyond, false, Set.of(), Set.of(), schema);
+    assertEquals(
+        expected, outcome(GrantEvaluator.evaluate(grant(access, "accounts", false), request)));
+  }
+
   @ParameterizedTest(name = "{0} -> reason tag {1}")
   @CsvSource({
     "METHOD, method",
     "ENTITY_SET, entity_set",
     "SCOPE, scope",
-    "IMPERSONATION, impersonation"
+    "IMPERSONATION, impersonation",
+    "PRIVILEGE, privilege"
   })
   void denialReasonIsTheMetricTag(Denial denial, String reason) {
     assertEquals(reason, denial.reason());
