@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dynagate.config.DynagateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
@@ -25,6 +26,7 @@ class GatewayJwts {
   private final Optional<String> issuer;
   private final List<String> audiences;
 
+  @Inject
   GatewayJwts(DynagateConfig config) {
     this(config.jwt().issuer(), config.jwt().audience().orElse(List.of()));
   }

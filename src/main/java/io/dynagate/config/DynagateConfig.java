@@ -21,9 +21,12 @@ public interface DynagateConfig {
    */
   Optional<String> encryptionKeys();
 
-  /** External base URL of the gateway (OAuth redirect URI, rewritten links). */
+  /**
+   * External base URL(s) of the gateway, comma-separated: the first is the OAuth redirect URI's
+   * base; rewritten links use the one whose host the request's {@code Host} names, else the first.
+   */
   @WithDefault("http://localhost:8080")
-  String publicBaseUrl();
+  List<String> publicBaseUrl();
 
   /** Host patterns a connection's {@code orgUrl} may use. */
   @WithDefault(

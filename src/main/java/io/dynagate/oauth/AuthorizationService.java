@@ -50,7 +50,7 @@ public class AuthorizationService {
     this.tokens = tokens;
     this.states = states;
     this.clock = clock;
-    String base = config.publicBaseUrl();
+    String base = config.publicBaseUrl().get(0).trim();
     this.redirectUri =
         (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;
   }

@@ -1,5 +1,6 @@
 package io.dynagate.proxy;
 
+import io.dynagate.grant.Privilege;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,14 +37,22 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * request) or a {@code multipart/mixed} change set holding {@code application/http} parts. Change
  * sets inside change sets are rejected. Each inner request line is {@code METHOD target HTTP/1.1};
  * the target is relative ({@code /api/data/v9.2/…} or {@code api/data/v9.2/…}), absolute under the
- * connection's org URL, or inside a change set a Content-ID reference {@code $n} (with an optional
- * {@code /…} suffix) to an earlier part of the same change set, which counts as that part's entity
- * set.
+ * connection's org URL, absolute under one of the gateway's own prefixes for this connection
+ * ({@code {publicBase}/proxy/{id}/…}, what OData clients write because the gateway is their service
+ * root), or inside a change set a Content-ID reference {@code $n} (with an optional {@code /…}
+ * suffix) to an earlier part of the same change set, which counts as that part's entity set.
+ *
+ * <p>The body to forward is written anew from what was parsed, so Dataverse reads exactly what was
+ * checked: CRLF line ends, no preamble or epilogue, inner targets under a gateway prefix rewritten
+ * to the org, and MIME and inner request headers through {@link HeaderPolicy#forwardedInBatch}
+ * (credentials, cookies, {@code Host}, {@code Forwarded}/{@code X-Forwarded-*} and hop-by-hop
+ * headers dropped). Impersonation and privileged headers stay and are reported per part for the
+ * grant check. Inner bodies are copied byte for byte.
  *
  * <p>Failures: a malformed body throws {@link ProblemCode#BAD_REQUEST}; a target that {@link
- * PathPolicy} refuses, or an absolute URL that does not point at the org, throws {@link
- * ProblemCode#PATH_NOT_ALLOWED} (PathPolicy's problem is propagated unchanged). Details are fixed
- * strings and never echo body content.
+ * PathPolicy} refuses, or an absolute URL that points neither at the org nor at a gateway prefix of
+ * this connection, throws {@link ProblemCode#PATH_NOT_ALLOWED} (PathPolicy's problem is propagated
+ * unchanged). Details are fixed strings and never echo body content.
  *
  * <p>Immutable and thread-safe; {@link #inspect} is pure (no I/O beyond the given bytes).
  */
@@ -53,11 +63,21 @@ public final class BatchInspector {
    * @param body what a write's body reaches beyond the path's entity set ({@link BodyReach#NONE}
    *     for reads and empty bodies)
    */
-  public record BatchPart(String method, ProxyPath path, boolean impersonation, BodyReach body) {
+  public record BatchPart(
+      String method,
+      ProxyPath path,
+      boolean impersonation,
+      Set<Privilege> privileges,
+      BodyReach body) {
     public BatchPart {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(path, "path");
+      privileges = Set.copyOf(privileges);
       Objects.requireNonNull(body, "body");
+    }
+
+    public BatchPart(String method, ProxyPath path, boolean impersonation, BodyReach body) {
+      this(method, path, impersonation, Set.of(), body);
     }
 
     public BatchPart(String method, ProxyPath path, boolean impersonation) {
@@ -65,17 +85,23 @@ public final class BatchInspector {
     }
   }
 
+  /**
+   * The outcome of {@link #inspect}.
+   *
+   * @param parts the inner requests in order
+   * @param forwarded the body to send upstream instead of the one received
+   */
+  public record Inspected(List<BatchPart> parts, byte[] forwarded) {}
+
   private static final String MALFORMED = "The $batch body is malformed";
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
   private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
-  private static final Set<String> IMPERSONATION_HEADERS =
-      Set.of("callerobjectid", "mscrmcallerid");
   private static final Set<String> IDENTITY_ENCODINGS = Set.of("binary", "7bit", "8bit");
 
   private static final Pattern REQUEST_LINE =
-      Pattern.compile("([A-Za-z]+) ([\\x21-\\x7e]+) HTTP/1\\.[01]");
+      Pattern.compile("([A-Za-z]+) ([\\x21-\\x7e]+) (HTTP/1\\.[01])");
   private static final Pattern CONTENT_ID_REF = Pattern.compile("\\$([A-Za-z0-9_.-]+)(/[^?]*)?");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -100,22 +126,37 @@ public final class BatchInspector {
   }
 
   /**
-   * Parses a batch body and returns its inner requests in order.
+   * Parses a batch body and returns its inner requests in order (absolute targets must point at the
+   * org).
+   *
+   * @see #inspect(byte[], String, String, List)
+   */
+  public List<BatchPart> inspect(byte[] body, String contentType, String orgUrl) {
+    return inspect(body, contentType, orgUrl, List.of()).parts();
+  }
+
+  /**
+   * Parses a batch body, returns its inner requests in order and the body to forward.
    *
    * @param body the whole request body
    * @param contentType the request's {@code Content-Type} header (must be {@code multipart/mixed}
    *     with a boundary)
    * @param orgUrl the connection's org URL, e.g. {@code https://contoso.crm.dynamics.com}; a
    *     trailing {@code /} is ignored
+   * @param gatewayPrefixes the gateway's own URLs of this connection ({@code
+   *     https://gw.example.com/proxy/contoso}, one per public base; a trailing {@code /} is
+   *     ignored): inner absolute targets under one of them are checked like relative ones and sent
+   *     to the org
    * @throws GatewayProblem {@code bad_request} when the body is malformed; {@code path_not_allowed}
    *     when an inner target is not allowed
    */
-  public List<BatchPart> inspect(byte[] body, String contentType, String orgUrl) {
+  public Inspected inspect(
+      byte[] body, String contentType, String orgUrl, List<String> gatewayPrefixes) {
     Objects.requireNonNull(orgUrl, "orgUrl");
     if (body == null || contentType == null || contentType.isBlank()) {
       throw malformed("the body or its content type is missing.");
     }
-    String org = orgUrl.endsWith("/") ? orgUrl.substring(0, orgUrl.length() - 1) : orgUrl;
+    Targets targets = new Targets(stripSlash(orgUrl), gatewayPrefixes);
     checkParameters(contentType);
 
     MimeConfig config =
@@ -129,12 +170,16 @@ public final class BatchInspector {
     stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
 
     List<BatchPart> parts = new ArrayList<>();
-    // One entry per open multipart: the number of parts seen in it.
-    Deque<int[]> open = new ArrayDeque<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
+    // One entry per open multipart: its boundary and the number of parts seen in it.
+    Deque<Open> open = new ArrayDeque<>();
     Map<String, ProxyPath> changeSetIds = null;
     String contentId = null;
     int partContentTypes = 0;
     boolean partImpersonation = false;
+    Set<Privilege> partPrivileges = EnumSet.noneOf(Privilege.class);
+    List<Field> partFields = new ArrayList<>();
+    boolean inPartHeader = false;
     boolean sawRoot = false;
     try {
       stream.parseHeadless(new ByteArrayInputStream(body), contentType);
@@ -157,13 +202,16 @@ public final class BatchInspector {
             } else {
               throw malformed("change sets cannot be nested.");
             }
-            open.push(new int[1]);
+            open.push(new Open(bd.getBoundary()));
           }
           case T_END_MULTIPART -> {
-            if (open.isEmpty() || open.pop()[0] == 0) {
+            if (open.isEmpty() || open.peek().parts == 0) {
               throw malformed("a batch or change set has no parts.");
             }
-            if (open.size() == 1) {
+            ascii(out, "--" + open.pop().boundary + "--");
+            if (open.isEmpty()) {
+              ascii(out, CRLF);
+            } else if (open.size() == 1) {
               changeSetIds = null;
             }
           }
@@ -171,10 +219,14 @@ public final class BatchInspector {
             if (open.isEmpty()) {
               throw malformed("a part is outside the batch.");
             }
-            open.peek()[0]++;
+            open.peek().parts++;
+            ascii(out, "--" + open.peek().boundary + CRLF);
             contentId = null;
             partContentTypes = 0;
             partImpersonation = false;
+            partPrivileges = EnumSet.noneOf(Privilege.class);
+            partFields.clear();
+            inPartHeader = true;
           }
           case T_FIELD -> {
             Field field = stream.getField();
@@ -187,8 +239,16 @@ public final class BatchInspector {
                 throw malformed("a part has more than one Content-Type.");
               }
               checkParameters(field.getBody());
-            } else if (IMPERSONATION_HEADERS.contains(name)) {
+            } else if (HeaderPolicy.isImpersonation(name)) {
               partImpersonation = true;
+            }
+            Privilege.forHeader(name).ifPresent(partPrivileges::add);
+            partFields.add(field);
+          }
+          case T_END_HEADER -> {
+            if (inPartHeader) {
+              writeFields(out, partFields);
+              inPartHeader = false;
             }
           }
           case T_BODY -> {
@@ -210,20 +270,31 @@ public final class BatchInspector {
             boolean inChangeSet = open.size() == 2;
             Inner inner =
                 readRequest(
-                    stream.getInputStream(), org, inChangeSet ? changeSetIds : null, inChangeSet);
+                    stream.getInputStream(),
+                    targets,
+                    inChangeSet ? changeSetIds : null,
+                    inChangeSet,
+                    out);
             BatchPart part = inner.part();
             if (inChangeSet && contentId != null) {
               if (changeSetIds.putIfAbsent(contentId, inner.resolved()) != null) {
                 throw malformed("a Content-ID is repeated in a change set.");
               }
             }
+            Set<Privilege> privileges = EnumSet.noneOf(Privilege.class);
+            privileges.addAll(part.privileges());
+            privileges.addAll(partPrivileges);
             parts.add(
-                partImpersonation
-                    ? new BatchPart(part.method(), part.path(), true, part.body())
-                    : part);
+                new BatchPart(
+                    part.method(),
+                    part.path(),
+                    part.impersonation() || partImpersonation,
+                    privileges,
+                    part.body()));
           }
+          case T_END_BODYPART -> ascii(out, CRLF);
           default -> {
-            // preamble, epilogue, header boundaries, end of part: nothing to check
+            // preamble and epilogue: not forwarded
           }
         }
       }
@@ -233,16 +304,67 @@ public final class BatchInspector {
     if (!sawRoot || !open.isEmpty() || parts.isEmpty()) {
       throw malformed("it has no requests.");
     }
-    return List.copyOf(parts);
+    return new Inspected(List.copyOf(parts), out.toByteArray());
+  }
+
+  /** An open multipart: its boundary and how many parts it has had so far. */
+  private static final class Open {
+    final String boundary;
+    int parts;
+
+    Open(String boundary) {
+      this.boundary = boundary;
+    }
+  }
+
+  /** The MIME headers of a part that pass the header policy, then the blank line. */
+  private static void writeFields(ByteArrayOutputStream out, List<Field> fields) {
+    Set<String> named = new HashSet<>();
+    for (Field f : fields) {
+      if (f.getName().equalsIgnoreCase("Connection")) {
+        named.addAll(HeaderPolicy.connectionTokens(List.of(f.getBody())));
+      }
+    }
+    for (Field f : fields) {
+      if (!HEADER_NAME.matcher(f.getName()).matches()) {
+        throw malformed("a part header does not parse.");
+      }
+      if (HeaderPolicy.forwardedInBatch(f.getName(), named)) {
+        latin1(out, f.getName() + ": " + unfold(f.getBody()) + CRLF);
+      }
+    }
+    ascii(out, CRLF);
+    fields.clear();
+  }
+
+  /** A folded MIME header value on one line (folding is only whitespace). */
+  private static String unfold(String value) {
+    return value.replaceAll("\r?\n[ \t]+", " ").trim();
   }
 
   /** An inner request plus its target with any {@code $n} reference replaced. */
   private record Inner(BatchPart part, ProxyPath resolved) {}
 
-  private record Target(ProxyPath reported, ProxyPath resolved) {}
+  /**
+   * @param reported what the grant is checked against ({@code $n…} kept for references)
+   * @param resolved the target with references replaced
+   * @param forwarded the request-line target to send
+   */
+  private record Target(ProxyPath reported, ProxyPath resolved, String forwarded) {}
+
+  /** Where inner absolute targets may point: the org, or this connection at the gateway. */
+  private record Targets(String org, List<String> gatewayPrefixes) {
+    Targets {
+      gatewayPrefixes = gatewayPrefixes.stream().map(BatchInspector::stripSlash).toList();
+    }
+  }
 
   private Inner readRequest(
-      InputStream in, String org, Map<String, ProxyPath> ids, boolean inChangeSet)
+      InputStream in,
+      Targets targets,
+      Map<String, ProxyPath> ids,
+      boolean inChangeSet,
+      ByteArrayOutputStream out)
       throws IOException {
     String line = readLine(in);
     while (line != null && line.isEmpty()) {
@@ -262,12 +384,15 @@ public final class BatchInspector {
     if (inChangeSet && READ_METHODS.contains(method)) {
       throw malformed("a change set cannot contain a GET.");
     }
-    Target target = target(m.group(2), org, ids);
+    Target target = target(m.group(2), targets, ids);
     if (target.resolved().batch()) {
       throw malformed("batches cannot be nested.");
     }
 
+    List<String> headers = new ArrayList<>();
+    Set<String> named = new HashSet<>();
     boolean impersonation = false;
+    Set<Privilege> privileges = EnumSet.noneOf(Privilege.class);
     boolean json = false;
     for (int count = 0; ; count++) {
       String header = readLine(in);
@@ -282,41 +407,82 @@ public final class BatchInspector {
         throw malformed("a request header does not parse.");
       }
       String name = header.substring(0, colon).toLowerCase(Locale.ROOT);
-      if (IMPERSONATION_HEADERS.contains(name)) {
+      String value = header.substring(colon + 1);
+      if (HeaderPolicy.isImpersonation(name)) {
         impersonation = true;
       } else if (name.equals("content-type")) {
-        json = BodyReach.isJson(header.substring(colon + 1));
+        json = BodyReach.isJson(value);
+      } else if (name.equals("transfer-encoding")) {
+        // dropping it would change how Dataverse reads the inner body; keeping it would let the
+        // body mean something else than what was checked
+        throw malformed("a request inside it has a Transfer-Encoding.");
+      } else if (name.equals("connection")) {
+        named.addAll(HeaderPolicy.connectionTokens(List.of(value)));
       }
+      Privilege.forHeader(name).ifPresent(privileges::add);
+      headers.add(header);
     }
+    byte[] bytes = in.readAllBytes();
     BodyReach body = BodyReach.NONE;
-    if (BodyReach.BODY_METHODS.contains(method)) {
-      byte[] bytes = in.readAllBytes();
-      if (!blank(bytes)) {
-        body = json ? BodyReach.of(bytes) : BodyReach.UNKNOWN;
+    if (BodyReach.BODY_METHODS.contains(method) && !blank(bytes)) {
+      body = json ? BodyReach.of(bytes) : BodyReach.UNKNOWN;
+    }
+
+    ascii(out, method + " " + target.forwarded() + " " + m.group(3) + CRLF);
+    for (String header : headers) {
+      if (HeaderPolicy.forwardedInBatch(header.substring(0, header.indexOf(':')), named)) {
+        latin1(out, header + CRLF);
       }
     }
+    ascii(out, CRLF);
+    out.write(bytes);
     return new Inner(
-        new BatchPart(method, target.reported(), impersonation, body), target.resolved());
+        new BatchPart(method, target.reported(), impersonation, privileges, body),
+        target.resolved());
   }
 
-  private Target target(String target, String org, Map<String, ProxyPath> ids) {
+  private Target target(String target, Targets targets, Map<String, ProxyPath> ids) {
     if (target.startsWith("$")) {
       return reference(target, ids);
     }
     String relative;
+    String forwarded = target;
     if (target.contains("://")) {
-      String prefix = org + "/";
-      if (!target.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      String orgPrefix = targets.org() + "/";
+      String gateway = gatewayPrefix(target, targets.gatewayPrefixes());
+      if (target.regionMatches(true, 0, orgPrefix, 0, orgPrefix.length())) {
+        relative = target.substring(orgPrefix.length());
+      } else if (gateway != null) {
+        relative = target.substring(gateway.length() + 1);
+        forwarded = orgPrefix + relative;
+      } else {
         throw GatewayProblem.of(
             ProblemCode.PATH_NOT_ALLOWED,
-            "An inner absolute URL does not point at the connection's org.");
+            "An inner absolute URL points neither at the connection's org nor at this connection"
+                + " on the gateway.");
       }
-      relative = target.substring(prefix.length());
     } else {
       relative = target.startsWith("/") ? target.substring(1) : target;
     }
     ProxyPath path = paths.check(relative);
-    return new Target(path, path);
+    return new Target(path, path, forwarded);
+  }
+
+  /**
+   * The gateway prefix {@code target} starts with, followed by {@code /}: scheme and authority
+   * compared case-insensitively, {@code /proxy/{id}} and any base path exactly.
+   */
+  private static String gatewayPrefix(String target, List<String> prefixes) {
+    for (String prefix : prefixes) {
+      int path = prefix.indexOf('/', prefix.indexOf("://") + 3);
+      if (target.length() > prefix.length()
+          && target.charAt(prefix.length()) == '/'
+          && target.regionMatches(true, 0, prefix, 0, path)
+          && target.startsWith(prefix.substring(path), path)) {
+        return prefix;
+      }
+    }
+    return null;
   }
 
   /** {@code $n} or {@code $n/…} (plus an optional query) naming an earlier change set part. */
@@ -338,7 +504,8 @@ public final class BatchInspector {
     String rawQuery = q < 0 || query.length() == 1 ? null : query.substring(1);
     return new Target(
         new ProxyPath(pathPart, rawQuery, referenced.entitySet(), false),
-        new ProxyPath(resolved.path(), resolved.rawQuery(), referenced.entitySet(), false));
+        new ProxyPath(resolved.path(), resolved.rawQuery(), referenced.entitySet(), false),
+        target);
   }
 
   private static String contentIdValue(String raw) {
@@ -415,6 +582,21 @@ public final class BatchInspector {
         param.append(c);
       }
     }
+  }
+
+  private static final String CRLF = "\r\n";
+
+  private static void ascii(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Header text was read as ISO-8859-1; writing it the same way gives back the same bytes. */
+  private static void latin1(ByteArrayOutputStream out, String s) {
+    out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   private static GatewayProblem malformed(String reason) {

@@ -2,18 +2,22 @@ package io.dynagate.proxy;
 
 import io.dynagate.access.GrantEvaluator;
 import io.dynagate.config.DynagateConfig;
+import io.dynagate.grant.Privilege;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Step 3b: a {@code $batch} is read (up to {@code dynagate.proxy.max-batch-bytes}), every inner
- * request is checked against the grant like a request of its own, and the original bytes are then
- * forwarded unchanged.
+ * request is checked against the grant like a request of its own (with the envelope's impersonation
+ * and privileged headers added to each), and the body {@link BatchInspector} wrote anew from what
+ * it checked is forwarded: inner URLs at the gateway point at the org, and headers inside parts
+ * went through the header policy.
  */
 @ApplicationScoped
 class BatchStep {
@@ -21,11 +25,14 @@ class BatchStep {
   private final AuthorizeStep authorize;
   private final long maxBytes;
 
-  BatchStep(DynagateConfig config, AuthorizeStep authorize) {
+  private final PublicBases bases;
+
+  BatchStep(DynagateConfig config, AuthorizeStep authorize, PublicBases bases) {
     this.inspector =
         new BatchInspector(new PathPolicy(config.proxy().allowedPrefixes()), MAX_PARTS);
     this.authorize = authorize;
     this.maxBytes = config.proxy().maxBatchBytes();
+    this.bases = bases;
   }
 
   /** Dataverse's own limit of requests in one batch. */
@@ -45,20 +52,29 @@ class BatchStep {
     return readBounded(x.rc.request(), maxBytes, "The $batch body is over the limit.")
         .map(
             body -> {
-              List<BatchInspector.BatchPart> parts =
+              BatchInspector.Inspected inspected =
                   inspector.inspect(
                       body.getBytes(),
                       x.rc.request().getHeader("Content-Type"),
-                      x.connection.orgUrl());
-              for (BatchInspector.BatchPart part : parts) {
+                      x.connection.orgUrl(),
+                      bases.connectionPrefixes(x.connectionId));
+              Set<Privilege> envelope = Set.copyOf(x.privileges);
+              for (BatchInspector.BatchPart part : inspected.parts()) {
+                Set<Privilege> privileges = EnumSet.noneOf(Privilege.class);
+                privileges.addAll(envelope);
+                privileges.addAll(part.privileges());
+                x.privileges.addAll(part.privileges());
                 GrantEvaluator.Request request =
                     AuthorizeStep.request(
-                            part.method(), part.path(), part.impersonation() || x.impersonation)
+                            part.method(),
+                            part.path(),
+                            part.impersonation() || x.impersonation,
+                            privileges)
                         .withBody(part.body().unknown(), part.body().boundSets());
                 authorize.require(
                     x, request, "batch_", "A request inside the $batch is not allowed.");
               }
-              x.bufferedBody = body;
+              x.bufferedBody = Buffer.buffer(inspected.forwarded());
               return x;
             });
   }

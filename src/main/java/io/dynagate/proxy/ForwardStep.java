@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.ConnectException;
@@ -37,15 +38,20 @@ class ForwardStep {
   private final HttpClient client;
   private final DynagateConfig.Proxy config;
   private final ThrottleHolds holds;
-  private final String publicBaseUrl;
+  private final PublicBases bases;
 
   private final TokenService tokens;
 
-  ForwardStep(Vertx vertx, DynagateConfig config, ThrottleHolds holds, TokenService tokens) {
+  ForwardStep(
+      Vertx vertx,
+      DynagateConfig config,
+      ThrottleHolds holds,
+      TokenService tokens,
+      PublicBases bases) {
     this.config = config.proxy();
     this.holds = holds;
     this.tokens = tokens;
-    this.publicBaseUrl = stripSlash(config.publicBaseUrl());
+    this.bases = bases;
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -168,8 +174,9 @@ class ForwardStep {
     if (status == 429) {
       holds.hold(x.connectionId, upstream.getHeader("Retry-After"));
     }
+    String contentType = upstream.getHeader("Content-Type");
     LinkRewriter links =
-        new LinkRewriter(x.connection.orgUrl(), publicBaseUrl + "/proxy/" + x.connectionId);
+        new LinkRewriter(x.connection.orgUrl(), linkPrefix(x), multipart(contentType));
     MultiMap headers = HeaderPolicy.downstreamResponseHeaders(upstream.headers());
     for (String name : new String[] {"Location", "OData-EntityId"}) {
       String value = headers.get(name);
@@ -184,7 +191,7 @@ class ForwardStep {
       return upstream.end().compose(v -> out.end());
     }
     out.setChunked(true);
-    if (!rewritable(upstream.getHeader("Content-Type"))) {
+    if (!rewritable(contentType)) {
       return upstream.pipeTo(out);
     }
     Promise<Void> done = Promise.promise();
@@ -211,6 +218,21 @@ class ForwardStep {
   private String upstreamUri(ProxyExchange x) {
     String query = x.path.rawQuery();
     return x.connection.orgUrl() + "/" + x.path.path() + (query == null ? "" : "?" + query);
+  }
+
+  /** {@code {base}/proxy/{id}} on the public base the caller reached the gateway by. */
+  private String linkPrefix(ProxyExchange x) {
+    HostAndPort authority = x.rc.request().authority();
+    String base =
+        authority == null
+            ? bases.forAuthority(null, -1)
+            : bases.forAuthority(authority.host(), authority.port());
+    return base + ResolveStep.PREFIX + x.connectionId;
+  }
+
+  private static boolean multipart(String contentType) {
+    return contentType != null
+        && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/mixed");
   }
 
   private static boolean rewritable(String contentType) {
@@ -260,10 +282,6 @@ class ForwardStep {
 
   private static GatewayProblem tooLarge() {
     return GatewayProblem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is over the limit.");
-  }
-
-  private static String stripSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   @PreDestroy

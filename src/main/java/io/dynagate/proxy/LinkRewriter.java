@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
  * (contract section 4): {@code Location} / {@code OData-EntityId} header values and the values of
  * {@code @odata.nextLink} / {@code @odata.deltaLink} annotations in a streamed body.
  *
+ * <p>In a {@code $batch} response ({@code multipart}), the {@code Location} and {@code
+ * OData-EntityId} header lines of the parts are rewritten the same way as the response's own
+ * headers.
+ *
  * <p>In the body only an annotation value that starts with the org origin followed by {@code /} is
  * changed, in both spellings Dataverse may use: {@code https://org/…} becomes {@code
  * {gatewayPrefix}/…} and {@code https:\/\/org\/…} becomes the prefix with its slashes escaped the
@@ -36,6 +40,12 @@ public final class LinkRewriter {
   /** Annotation name suffixes; {@code @} occurs only first, so a mismatch restarts at 0 or 1. */
   private static final byte[][] KEYS = {ascii("@odata.nextLink\""), ascii("@odata.deltaLink\"")};
 
+  /**
+   * Header lines inside {@code $batch} response parts, matched in lower case; {@code \n} occurs
+   * only first, so a mismatch restarts at 0 or 1.
+   */
+  private static final byte[][] HEADER_KEYS = {ascii("\nlocation:"), ascii("\nodata-entityid:")};
+
   private enum State {
     /** Looking for an annotation name. */
     SCAN,
@@ -43,6 +53,8 @@ public final class LinkRewriter {
     BEFORE_COLON,
     /** After the colon, before the value's opening quote. */
     BEFORE_VALUE,
+    /** After a part header's colon, before its value. */
+    BEFORE_HEADER_VALUE,
     /** Holding bytes that may be the org origin. */
     ORIGIN,
     /** The whole origin is held; the next byte must be {@code /} or {@code \}. */
@@ -58,8 +70,10 @@ public final class LinkRewriter {
   private final byte[] plainReplacement;
   private final byte[] escapedReplacement;
 
+  private final boolean multipart;
   private State state = State.SCAN;
   private final int[] keyMatched = new int[KEYS.length];
+  private final int[] headerKeyMatched = new int[HEADER_KEYS.length];
   private final byte[] held;
   private int heldLength;
   private int plainMatched;
@@ -76,6 +90,17 @@ public final class LinkRewriter {
    *     an http(s) URL without query, fragment, quotes or backslashes
    */
   public LinkRewriter(String orgUrl, String gatewayPrefix) {
+    this(orgUrl, gatewayPrefix, false);
+  }
+
+  /**
+   * @param multipart the body is a {@code multipart/mixed} {@code $batch} response: {@code
+   *     Location} and {@code OData-EntityId} header lines of its parts are rewritten too (header
+   *     names compared case-insensitively)
+   * @see #LinkRewriter(String, String)
+   */
+  public LinkRewriter(String orgUrl, String gatewayPrefix, boolean multipart) {
+    this.multipart = multipart;
     this.orgUrl = stripSlash(Objects.requireNonNull(orgUrl, "orgUrl"));
     this.gatewayPrefix = stripSlash(Objects.requireNonNull(gatewayPrefix, "gatewayPrefix"));
     if (!ORIGIN.matcher(this.orgUrl).matches()) {
@@ -160,8 +185,20 @@ public final class LinkRewriter {
           out.write(b);
           if (advanceKeys(b)) {
             state = State.BEFORE_COLON;
+          } else if (multipart && advanceHeaderKeys(lowerAscii(b))) {
+            state = State.BEFORE_HEADER_VALUE;
           }
           return;
+        }
+        case BEFORE_HEADER_VALUE -> {
+          if (b == ' ' || b == '\t') {
+            out.write(b);
+            return;
+          }
+          state = State.ORIGIN;
+          plainMatched = 0;
+          escapedMatched = -1; // header values are not JSON-escaped
+          continue; // look at b as the first byte of the value
         }
         case BEFORE_COLON -> {
           if (isJsonWhitespace(b) || b == ':') {
@@ -249,6 +286,29 @@ public final class LinkRewriter {
     }
     if (complete) {
       Arrays.fill(keyMatched, 0);
+    }
+    return complete;
+  }
+
+  /** Advances the part-header matchers on a lower-cased byte; true when one just completed. */
+  private boolean advanceHeaderKeys(byte lower) {
+    boolean complete = false;
+    for (int k = 0; k < HEADER_KEYS.length; k++) {
+      byte[] key = HEADER_KEYS[k];
+      int m = headerKeyMatched[k];
+      if (key[m] == lower) {
+        m++;
+      } else {
+        m = lower == key[0] ? 1 : 0;
+      }
+      if (m == key.length) {
+        complete = true;
+        m = 0;
+      }
+      headerKeyMatched[k] = m;
+    }
+    if (complete) {
+      Arrays.fill(headerKeyMatched, 0);
     }
     return complete;
   }

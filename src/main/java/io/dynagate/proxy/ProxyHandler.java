@@ -1,16 +1,19 @@
 package io.dynagate.proxy;
 
+import io.dynagate.grant.Privilege;
 import io.dynagate.observability.Metrics;
 import io.dynagate.observability.RequestIdFilter;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import io.dynagate.problem.Problems;
 import io.dynagate.problem.StoreUnavailable;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,8 +58,17 @@ public class ProxyHandler {
     router.route("/proxy/*").handler(this::handle);
   }
 
+  /**
+   * Replaces Quarkus's handler of lazy-authentication failures on proxy requests: the proxy answers
+   * every failure itself (AuthenticateStep), so that the caller gets the proxy's error format and
+   * the access line the status the caller received.
+   */
+  private static final BiConsumer<RoutingContext, Throwable> AUTH_FAILURE_ANSWERED_BY_PROXY =
+      (rc, failure) -> {};
+
   void handle(RoutingContext rc) {
     rc.request().pause(); // the body waits until the upstream request is ready to take it
+    rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, AUTH_FAILURE_ANSWERED_BY_PROXY);
     ProxyExchange x = new ProxyExchange(rc, rc.get(RequestIdFilter.CONTEXT_KEY));
     authenticate
         .apply(x)
@@ -81,8 +93,12 @@ public class ProxyHandler {
       p = GatewayProblem.of(ProblemCode.INTERNAL_ERROR, "The gateway failed unexpectedly.");
     }
     if (x.rc.response().headWritten()) {
-      x.rc.response().reset(); // the upstream answer was already under way
-      x.status = x.status == 0 ? 502 : x.status;
+      // the upstream answer was already under way: the caller has its status line, and a reset
+      // instead of a clean end
+      if (!x.rc.response().ended()) {
+        x.rc.response().reset();
+      }
+      x.status = x.rc.response().getStatusCode();
     } else {
       x.status = p.code().status();
       if (!x.rc.request().isEnded()) {
@@ -90,7 +106,11 @@ public class ProxyHandler {
         x.rc.response().putHeader("Connection", "close");
         x.rc.response().endHandler(v -> x.rc.request().connection().close());
       }
-      Problems.write(x.rc.response(), p, x.requestId);
+      Problems.write(
+          x.rc.response(),
+          p,
+          x.requestId,
+          Problems.proxyMediaType(x.rc.request().headers().getAll("Accept")));
     }
     if (x.decision.equals("-") || x.decision.equals("allowed")) {
       x.decision = "error:" + p.code().code();
@@ -114,7 +134,8 @@ public class ProxyHandler {
         x.connection == null ? "-" : x.connection.id(), methodTag(x.method), x.status, total);
     ACCESS.infof(
         "proxy requestId=%s principal=%s connection=%s method=%s entitySet=%s status=%d"
-            + " decision=%s grant=%s retried=%s totalMs=%d tokenMs=%d upstreamMs=%d",
+            + " decision=%s grant=%s privileges=%s retried=%s totalMs=%d tokenMs=%d"
+            + " upstreamMs=%d",
         x.requestId,
         x.principal,
         x.connectionId,
@@ -123,6 +144,9 @@ public class ProxyHandler {
         x.status,
         x.decision,
         x.allowedBy.isEmpty() ? "-" : String.join(",", x.allowedBy),
+        x.privileges.isEmpty()
+            ? "-"
+            : String.join(",", x.privileges.stream().map(Privilege::wire).toList()),
         x.retried,
         total.toMillis(),
         x.tokenNanos / 1_000_000,
