@@ -23,9 +23,12 @@
 //   result  a small summary of what the library returned (ids, counts, names, selected columns,
 //           annotations and the *_Formatted / *_LogicalName keys the library derived)
 //   error   the rest of the error object: its own property names, statusText, statusMessage,
-//           innererror, selected response headers; parts for batch errors
-//   wire    every HTTP exchange the op caused, as seen on the socket (method, URL, status,
-//           request headers with credentials replaced by labels, $batch parts and part statuses)
+//           innererror, selected response headers, error.error (a failed $batch part keeps
+//           Dataverse's {"error":{code,message}} there and has an empty message), and
+//           returnedNotThrown when the library resolved with the Error instead of rejecting
+//   wire    every HTTP exchange the op caused, as handed to node's http.request (method, URL,
+//           status, request headers with credentials replaced by labels, $batch parts as written
+//           and the part statuses of the answer)
 // Every op runs on its own: a failure is recorded and the next op runs. Exit code 0 whenever the
 // document was written (whatever the ops did), 2 for a bad command line or config, 1 for a crash.
 
