@@ -529,8 +529,12 @@ class ProxyErrorPathsLeakTest {
   private static Response problem(Response r, int status, String code) {
     assertEquals(status, r.statusCode(), r.asString());
     assertEquals(code, r.header("X-Dynagate-Error"), r.asString());
-    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    // a proxy-path error is application/json (Dataverse clients read only that) with the
+    // Dataverse-shaped error member beside the problem fields
+    assertTrue(r.contentType().startsWith("application/json"), r.contentType());
     assertEquals(code, r.jsonPath().getString("code"));
+    assertEquals("dynagate." + code, r.jsonPath().getString("error.code"));
+    assertEquals(r.jsonPath().getString("detail"), r.jsonPath().getString("error.message"));
     return r;
   }
 
