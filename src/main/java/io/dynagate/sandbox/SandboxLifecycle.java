@@ -1,5 +1,6 @@
 package io.dynagate.sandbox;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -12,8 +13,14 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
-/** Starts the emulator with the application when {@code dynagate.sandbox.enabled} is true. */
+/**
+ * Starts the emulator with the application when {@code dynagate.sandbox.enabled} is true. Only dev
+ * and test builds have this bean: the emulator ships a well-known client secret, so a production
+ * build cannot start it whatever its configuration says ({@code config.SandboxAbsentCheck} stops
+ * such a start with a message instead of silently ignoring the setting).
+ */
 @ApplicationScoped
+@IfBuildProfile(anyOf = {"dev", "test"})
 public class SandboxLifecycle {
 
   private static final Logger LOG = Logger.getLogger(SandboxLifecycle.class);

@@ -139,6 +139,28 @@ class ProductionStartIT {
     }
   }
 
+  @Test
+  void productionBuildCannotStartTheSandbox() throws Exception {
+    // given a working setup that asks for the emulator (and its fixed port)
+    String key = Base64.getEncoder().encodeToString(randomBytes(32));
+    Process process =
+        start(
+            Map.of(
+                "DYNAGATE_ENCRYPTION_KEYS", "k1:" + key,
+                "DYNAGATE_SANDBOX_ENABLED", "true",
+                "DYNAGATE_SANDBOX_PORT", "0"));
+    try {
+      assertTrue(
+          process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+          () -> "still running after " + START_TIMEOUT + ":\n" + output());
+      assertNotEquals(0, process.exitValue(), this::output);
+      assertTrue(output().contains("this production build has no sandbox"), this::output);
+      assertFalse(output().contains("Sandbox (Dataverse and Entra ID emulator) listening"));
+    } finally {
+      stop(process);
+    }
+  }
+
   private Process start(Map<String, String> dynagateEnv) throws IOException {
     Path jar = runnerJar();
     assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
