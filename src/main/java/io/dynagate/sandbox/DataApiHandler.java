@@ -49,7 +49,12 @@ final class DataApiHandler {
   void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     stats.countDataRequest();
-    log.record(request.method().name(), request.path(), request.query(), request.headers());
+    log.record(
+        request.method().name(),
+        request.path(),
+        request.query(),
+        request.headers(),
+        ctx.body().buffer());
     long latency = knobs.latencyMs();
     if (latency > 0) {
       vertx.setTimer(latency, id -> process(ctx));

@@ -192,6 +192,20 @@ class BatchTest {
   }
 
   @Test
+  void theRequestLogHoldsTheBatchBodyAsReceived() {
+    String body =
+        changeSet(change(1, "POST", "accounts", new JsonObject().put("name", "Logged Co")))
+            + get("/api/data/v9.2/WhoAmI")
+            + END;
+
+    batch(body);
+
+    JsonObject entry = sandbox.requests().getJsonObject(0);
+    assertEquals("/api/data/v9.2/$batch", entry.getString("path"));
+    assertEquals(body, entry.getString("body"));
+  }
+
+  @Test
   void malformedBatchesAre400() {
     assertEquals(400, batch(get("/api/data/v9.2/WhoAmI")).statusCode(), "no close delimiter");
     assertEquals(
