@@ -1,9 +1,11 @@
 package io.dynagate.sandbox;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -90,6 +92,7 @@ record ODataQuery(
     boolean count = false;
     Optional<PageCookie> page = Optional.empty();
     Set<String> seen = new HashSet<>();
+    Map<String, String> aliases = aliases(params);
     for (QueryString.Param p : params) {
       if (!p.name().startsWith("$")) {
         continue;
@@ -102,7 +105,7 @@ record ODataQuery(
       }
       switch (p.name()) {
         case "$select" -> select = Optional.of(select(p.value(), type));
-        case "$filter" -> filter = Filter.parse(p.value(), type);
+        case "$filter" -> filter = Filter.parse(p.value(), type, aliases);
         case "$top" -> top = OptionalInt.of(top(p.value()));
         case "$count" -> count = bool("$count", p.value());
         case "$skiptoken" -> page = Optional.of(PageCookie.parse(p.value()));
@@ -117,6 +120,15 @@ record ODataQuery(
       }
     }
     return new ODataQuery(select, filter, top, count, page);
+  }
+
+  /** The parameter aliases ({@code @p=value}) of a request, decoded. */
+  private static Map<String, String> aliases(List<QueryString.Param> params) {
+    Map<String, String> aliases = new HashMap<>();
+    params.stream()
+        .filter(p -> p.name().startsWith("@"))
+        .forEach(p -> aliases.put(p.name(), p.value()));
+    return aliases;
   }
 
   /** {@code $select} for a single record: the only option a retrieve by key takes. */

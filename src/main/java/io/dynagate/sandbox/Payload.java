@@ -109,8 +109,8 @@ final class Payload {
     boolean ok =
         switch (kind) {
           case STRING -> value instanceof String;
-          case DECIMAL -> value instanceof Number;
-          case INTEGER ->
+          case MONEY -> value instanceof Number;
+          case STATE ->
               (value instanceof Integer)
                   || (value instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE);
           case LOOKUP ->

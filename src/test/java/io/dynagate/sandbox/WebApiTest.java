@@ -160,13 +160,13 @@ class WebApiTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "name ne 'x'",
-        "revenue gt 5",
-        "name eq 'a' or name eq 'b'",
-        "contains(name,'Contoso')",
+        "not name eq 'x'",
+        "tolower(name) eq 'x'",
+        "contains(name,5)",
         "name eq 'unterminated",
         "name eq",
-        "(name eq 'x')",
+        "(name eq 'x'",
+        "primarycontactid/fullname eq 'x'",
         "revenue eq 'text'",
         "name eq 5",
         "statecode eq 1.5",
@@ -179,6 +179,26 @@ class WebApiTest {
     JsonObject error = json(response).getJsonObject("error");
     assertEquals(DataverseException.QUERY_SYNTAX, error.getString("code"));
     assertFalse(error.getString("message").isBlank());
+  }
+
+  @Test
+  void filterCombinesComparisonsFunctionsAndAliases() {
+    String filter = "(revenue ge 1500000 or startswith(name,'fab')) and not (statecode eq 1)";
+    JsonArray value =
+        json(api("GET", "accounts?$select=name&$filter=" + enc(filter), null))
+            .getJsonArray("value");
+
+    Set<String> names = new HashSet<>();
+    value.forEach(r -> names.add(((JsonObject) r).getString("name")));
+    assertEquals(Set.of("Contoso Ltd", "Adventure Works", "Fabrikam Inc", "Litware Inc"), names);
+
+    JsonArray aliased =
+        json(api(
+                "GET",
+                "accounts?$filter=" + enc("name eq @p") + "&@p=" + enc("'Litware Inc'"),
+                null))
+            .getJsonArray("value");
+    assertEquals(1, aliased.size());
   }
 
   @Test
