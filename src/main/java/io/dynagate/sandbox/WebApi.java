@@ -1,7 +1,6 @@
 package io.dynagate.sandbox;
 
 import io.dynagate.sandbox.EntityStore.Row;
-import io.dynagate.sandbox.ODataQuery.PageCookie;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -138,8 +137,12 @@ final class WebApi {
     List<QueryString.Param> params = req.params();
     ODataQuery query = ODataQuery.parse(params, type);
     Prefer prefer = req.prefer();
+    OrderBy order = query.orderBy();
     List<Row> matching =
-        store.rows(type).stream().filter(r -> query.filter().matches(r.values())).toList();
+        store.rows(type).stream()
+            .filter(r -> query.filter().matches(r.values()))
+            .sorted(order.comparator(type))
+            .toList();
     JsonObject body = new JsonObject().put("@odata.context", context(type, query.select(), false));
     if (query.count()) {
       body.put("@odata.count", Math.min(matching.size(), MAX_PAGE_SIZE));
@@ -155,12 +158,15 @@ final class WebApi {
       if (prefer.maxPageSize().isPresent()) {
         appliedPageSize = pageSize;
       }
-      List<Row> rest = query.page().map(c -> after(matching, c.last())).orElse(matching);
+      List<Row> rest =
+          query.page().map(c -> after(matching, type, order, c.last())).orElse(matching);
       page = rest.subList(0, Math.min(pageSize, rest.size()));
       if (rest.size() > page.size()) {
         int next = query.page().map(PageCookie::pageNumber).orElse(1) + 1;
-        PageCookie cookie = new PageCookie(next, page.get(page.size() - 1).id(), page.get(0).id());
-        nextLink = nextLink(params, type, cookie);
+        PageCookie cookie =
+            new PageCookie(
+                next, order.tuple(type, page.get(page.size() - 1)), order.tuple(type, page.get(0)));
+        nextLink = nextLink(params, type, cookie.skipToken(type, order.sortKeys(type)));
       }
     }
     JsonArray value = new JsonArray();
@@ -176,15 +182,17 @@ final class WebApi {
     return response;
   }
 
-  private static List<Row> after(List<Row> rows, UUID last) {
-    return rows.stream().filter(r -> r.id().compareTo(last) > 0).toList();
+  /** The rows after {@code last} in the query's order (keyset paging). */
+  private static List<Row> after(
+      List<Row> rows, EntityType type, OrderBy order, List<Object> last) {
+    return rows.stream().filter(r -> order.compare(type, order.tuple(type, r), last) > 0).toList();
   }
 
   /** The same request with the new {@code $skiptoken}, absolute, other options unchanged. */
-  private String nextLink(List<QueryString.Param> params, EntityType type, PageCookie cookie) {
+  private String nextLink(List<QueryString.Param> params, EntityType type, String skipToken) {
     List<String> kept = new ArrayList<>();
     params.stream().filter(p -> !p.name().equals("$skiptoken")).forEach(p -> kept.add(p.raw()));
-    kept.add("$skiptoken=" + QueryString.encode(cookie.skipToken(type.keyName()), "=/"));
+    kept.add("$skiptoken=" + QueryString.encode(skipToken, "=/"));
     return serviceRoot() + type.setName() + "?" + String.join("&", kept);
   }
 
