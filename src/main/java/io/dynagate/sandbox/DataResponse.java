@@ -20,6 +20,12 @@ record DataResponse(int status, MultiMap headers, Buffer body) {
     return new DataResponse(status, headers, Buffer.buffer(body.encode()));
   }
 
+  /** A text body ({@code text/plain}, {@code application/xml}) in UTF-8. */
+  static DataResponse text(int status, String contentType, String body) {
+    MultiMap headers = baseHeaders().set("Content-Type", contentType);
+    return new DataResponse(status, headers, Buffer.buffer(body));
+  }
+
   static DataResponse empty(int status) {
     return new DataResponse(status, baseHeaders(), Buffer.buffer());
   }

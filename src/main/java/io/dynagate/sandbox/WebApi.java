@@ -83,6 +83,9 @@ final class WebApi {
         EntityType.bySetName(m.group(1))
             .orElseThrow(() -> DataverseException.segmentNotFound(m.group(1)));
     if (m.group(3) != null && !m.group(3).equals("/")) {
+      if (m.group(2) == null && m.group(3).equals("/$count")) {
+        return count(req, type);
+      }
       throw DataverseException.notEmulated("the path segment '" + m.group(3) + "'");
     }
     if (m.group(2) == null) {
@@ -180,6 +183,17 @@ final class WebApi {
       response.with("Preference-Applied", "odata.maxpagesize=" + appliedPageSize);
     }
     return response;
+  }
+
+  /** {@code GET set/$count}: the number of matching rows as text, capped as Dataverse caps it. */
+  private DataResponse count(DataRequest req, EntityType type) {
+    if (!req.method().equals("GET")) {
+      throw DataverseException.methodNotAllowed(req.method());
+    }
+    ODataQuery query = ODataQuery.parse(req.params(), type);
+    long matching =
+        store.rows(type).stream().filter(r -> query.filter().matches(r.values())).count();
+    return DataResponse.text(200, "text/plain", Long.toString(Math.min(matching, MAX_PAGE_SIZE)));
   }
 
   /** The rows after {@code last} in the query's order (keyset paging). */

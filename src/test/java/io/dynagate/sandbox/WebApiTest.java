@@ -233,6 +233,19 @@ class WebApiTest {
   }
 
   @Test
+  void countSegmentAnswersPlainText() {
+    HttpResponse<String> all = api("GET", "accounts/$count", null);
+    HttpResponse<String> active =
+        api("GET", "accounts/$count?$filter=" + enc("statecode eq 0"), null);
+
+    assertEquals(200, all.statusCode());
+    assertEquals("text/plain", all.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals("5", all.body());
+    assertEquals("4", active.body());
+    assertEquals("5", api("GET", "contacts/$count", null).body());
+  }
+
+  @Test
   void countAddsTheNumberOfMatchingRows() {
     JsonObject body =
         json(
