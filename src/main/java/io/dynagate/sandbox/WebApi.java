@@ -68,7 +68,12 @@ final class WebApi {
       case "WhoAmI", "WhoAmI()" -> {
         return whoAmI(req, path);
       }
-      case "$metadata" -> throw DataverseException.notEmulated("$metadata");
+      case "$metadata" -> {
+        if (!req.method().equals("GET")) {
+          throw DataverseException.methodNotAllowed(req.method());
+        }
+        return DataResponse.text(200, MetadataDocument.CONTENT_TYPE, MetadataDocument.XML);
+      }
       case "$batch" ->
           throw DataverseException.syntax("A $batch request cannot contain another $batch.");
       default -> {
