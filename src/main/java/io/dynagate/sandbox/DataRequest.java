@@ -22,4 +22,9 @@ record DataRequest(String method, String path, String rawQuery, MultiMap headers
   Prefer prefer() {
     return Prefer.of(headers);
   }
+
+  /** The metadata level and annotations the response should carry. */
+  Representation representation() {
+    return Representation.of(headers, prefer());
+  }
 }

@@ -33,11 +33,13 @@ final class WebApi {
 
   private final EntityStore store;
   private final Payload payload;
+  private final EntityJson entityJson;
   private final Supplier<String> baseUrl;
 
   WebApi(EntityStore store, Supplier<String> baseUrl) {
     this.store = store;
     this.payload = new Payload(store);
+    this.entityJson = new EntityJson(store);
     this.baseUrl = baseUrl;
   }
 
@@ -113,6 +115,7 @@ final class WebApi {
     if (!req.method().equals("GET")) {
       throw DataverseException.methodNotAllowed(req.method());
     }
+    Representation rep = req.representation();
     JsonArray sets = new JsonArray();
     EntityType.ALL.forEach(
         t ->
@@ -121,9 +124,11 @@ final class WebApi {
                     .put("name", t.setName())
                     .put("kind", "EntitySet")
                     .put("url", t.setName())));
-    return DataResponse.json(
-        200,
-        new JsonObject().put("@odata.context", serviceRoot() + "$metadata").put("value", sets));
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put("@odata.context", serviceRoot() + "$metadata");
+    }
+    return DataResponse.json(200, body.put("value", sets), rep.level());
   }
 
   private DataResponse whoAmI(DataRequest req, String path) {
@@ -131,29 +136,56 @@ final class WebApi {
       // WhoAmI is a function: Dataverse answers other methods with this 404.
       throw DataverseException.noResource(serviceRoot() + path);
     }
-    return DataResponse.json(
-        200,
-        new JsonObject()
-            .put(
-                "@odata.context", serviceRoot() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")
-            .put("BusinessUnitId", BUSINESS_UNIT_ID.toString())
-            .put("UserId", USER_ID.toString())
-            .put("OrganizationId", ORGANIZATION_ID.toString()));
+    Representation rep = req.representation();
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put(
+          "@odata.context",
+          serviceRoot() + "$metadata#" + EntityType.NAMESPACE + ".WhoAmIResponse");
+    }
+    if (rep.full()) {
+      body.put("@odata.type", "#" + EntityType.NAMESPACE + ".WhoAmIResponse");
+    }
+    guid(body, rep, "BusinessUnitId", BUSINESS_UNIT_ID);
+    guid(body, rep, "UserId", USER_ID);
+    guid(body, rep, "OrganizationId", ORGANIZATION_ID);
+    return DataResponse.json(200, body, rep.level());
+  }
+
+  private static void guid(JsonObject body, Representation rep, String name, UUID value) {
+    if (rep.full()) {
+      body.put(name + "@odata.type", "#Guid");
+    }
+    body.put(name, value.toString());
   }
 
   private DataResponse query(DataRequest req, EntityType type) {
     List<QueryString.Param> params = req.params();
     ODataQuery query = ODataQuery.parse(params, type);
     Prefer prefer = req.prefer();
+    Representation rep = req.representation();
     OrderBy order = query.orderBy();
     List<Row> matching =
         store.rows(type).stream()
             .filter(r -> query.filter().matches(r.values()))
             .sorted(order.comparator(type))
             .toList();
-    JsonObject body = new JsonObject().put("@odata.context", context(type, query.select(), false));
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put("@odata.context", context(type, query.select(), false));
+    }
     if (query.count()) {
       body.put("@odata.count", Math.min(matching.size(), MAX_PAGE_SIZE));
+    }
+    if (rep.includes(Representation.TOTAL_RECORD_COUNT)) {
+      body.put(
+          "@" + Representation.TOTAL_RECORD_COUNT,
+          query.count() ? Math.min(matching.size(), MAX_PAGE_SIZE) : -1);
+    }
+    if (rep.includes(Representation.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED)) {
+      body.put(
+          "@" + Representation.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED,
+          query.count() && matching.size() > MAX_PAGE_SIZE);
     }
     List<Row> page;
     String nextLink = null;
@@ -178,16 +210,17 @@ final class WebApi {
       }
     }
     JsonArray value = new JsonArray();
-    page.forEach(r -> value.add(recordJson(type, r, query.select())));
+    page.forEach(r -> value.add(entityJson.write(type, r, query.select(), rep, serviceRoot())));
     body.put("value", value);
     if (nextLink != null) {
       body.put("@odata.nextLink", nextLink);
     }
-    DataResponse response = DataResponse.json(200, body);
+    List<String> applied = new ArrayList<>();
+    rep.applied().ifPresent(applied::add);
     if (appliedPageSize != null) {
-      response.with("Preference-Applied", "odata.maxpagesize=" + appliedPageSize);
+      applied.add("odata.maxpagesize=" + appliedPageSize);
     }
-    return response;
+    return DataResponse.json(200, body, rep.level()).preferenceApplied(applied);
   }
 
   /** {@code GET set/$count}: the number of matching rows as text, capped as Dataverse caps it. */
@@ -222,9 +255,10 @@ final class WebApi {
     if (ifNoneMatch != null && etagMatches(ifNoneMatch, row)) {
       return DataResponse.empty(304).with("ETag", row.etag());
     }
-    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
-    body.mergeIn(recordJson(type, row, select));
-    return DataResponse.json(200, body).with("ETag", row.etag());
+    Representation rep = req.representation();
+    return DataResponse.json(200, entity(type, row, select, rep), rep.level())
+        .with("ETag", row.etag())
+        .preferenceApplied(rep.applied().stream().toList());
   }
 
   private DataResponse create(DataRequest req, EntityType type) {
@@ -273,13 +307,14 @@ final class WebApi {
       return DataResponse.empty(204).with("OData-EntityId", entityId);
     }
     Optional<List<String>> select = ODataQuery.selectOnly(req.params(), type);
-    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
-    body.mergeIn(recordJson(type, row, select));
+    Representation rep = req.representation();
+    List<String> applied = new ArrayList<>(List.of("return=representation"));
+    rep.applied().ifPresent(applied::add);
     DataResponse response =
-        DataResponse.json(created ? 201 : 200, body)
+        DataResponse.json(created ? 201 : 200, entity(type, row, select, rep), rep.level())
             .with("OData-EntityId", entityId)
             .with("ETag", row.etag())
-            .with("Preference-Applied", "return=representation");
+            .preferenceApplied(applied);
     return created ? response.with("Location", entityId) : response;
   }
 
@@ -291,15 +326,14 @@ final class WebApi {
         + (entity ? "/$entity" : "");
   }
 
-  /** {@code @odata.etag}, then the selected columns (all by default) and always the key. */
-  private static JsonObject recordJson(EntityType type, Row row, Optional<List<String>> select) {
-    JsonObject json = new JsonObject().put("@odata.etag", row.etag());
-    List<String> names = select.orElseGet(() -> new ArrayList<>(type.columns().keySet()));
-    for (String name : names) {
-      json.put(name, row.values().getValue(name));
+  /** One record with its {@code @odata.context} (unless {@code odata.metadata=none}). */
+  private JsonObject entity(
+      EntityType type, Row row, Optional<List<String>> select, Representation rep) {
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put("@odata.context", context(type, select, true));
     }
-    json.put(type.keyName(), row.id().toString());
-    return json;
+    return body.mergeIn(entityJson.write(type, row, select, rep, serviceRoot()));
   }
 
   private static boolean etagMatches(String header, Row row) {
