@@ -12,9 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The emulated Dataverse Web API below {@code /api/data/v9.2/}: entity set queries and CRUD by key,
- * {@code WhoAmI} and the service document. Pure in-memory work that never blocks; errors come back
- * as Dataverse error responses.
+ * The emulated Dataverse Web API below {@code /api/data/v9.2/}: the service document, {@code
+ * $metadata} ({@link MetadataDocument}), {@code WhoAmI}, entity set queries ({@link ODataQuery}:
+ * {@code $select $filter $orderby $top $count}, paging by {@code odata.maxpagesize} and absolute
+ * {@code @odata.nextLink}s), {@code set/$count}, and create, retrieve, update (upsert), delete by
+ * key with ETags and {@code If-Match}/{@code If-None-Match}. Records are written at the metadata
+ * level and with the annotations the request asks for ({@link Representation}, {@link EntityJson});
+ * HEAD is answered as GET. Pure in-memory work that never blocks; errors come back as Dataverse
+ * error responses.
  */
 final class WebApi {
 
@@ -53,9 +58,10 @@ final class WebApi {
     return baseUrl.get() + SERVICE_PATH;
   }
 
+  /** Answers {@code req}; HEAD is answered as GET (the HTTP edge drops the body). */
   DataResponse execute(DataRequest req) {
     try {
-      return route(req);
+      return route(req.method().equals("HEAD") ? req.withMethod("GET") : req);
     } catch (DataverseException e) {
       return DataResponse.error(e);
     }
