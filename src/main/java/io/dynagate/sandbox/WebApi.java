@@ -39,6 +39,7 @@ final class WebApi {
   private final EntityStore store;
   private final Payload payload;
   private final EntityJson entityJson;
+  private final EntitySetQuery sets;
   private final Supplier<String> baseUrl;
 
   WebApi(EntityStore store, Supplier<String> baseUrl) {
@@ -46,6 +47,7 @@ final class WebApi {
     this.payload = new Payload(store);
     this.entityJson = new EntityJson(store);
     this.baseUrl = baseUrl;
+    this.sets = new EntitySetQuery(store, entityJson, this::serviceRoot);
   }
 
   /** {@code http://localhost:PORT}: the organization URL of the emulated environment. */
@@ -97,13 +99,13 @@ final class WebApi {
             .orElseThrow(() -> DataverseException.segmentNotFound(m.group(1)));
     if (m.group(3) != null && !m.group(3).equals("/")) {
       if (m.group(2) == null && m.group(3).equals("/$count")) {
-        return count(req, type);
+        return sets.count(req, type);
       }
       throw DataverseException.notEmulated("the path segment '" + m.group(3) + "'");
     }
     if (m.group(2) == null) {
       return switch (req.method()) {
-        case "GET" -> query(req, type);
+        case "GET" -> sets.query(req, type);
         case "POST" -> create(req, type);
         default -> throw DataverseException.methodNotAllowed(req.method());
       };
@@ -163,95 +165,6 @@ final class WebApi {
       body.put(name + "@odata.type", "#Guid");
     }
     body.put(name, value.toString());
-  }
-
-  private DataResponse query(DataRequest req, EntityType type) {
-    List<QueryString.Param> params = req.params();
-    ODataQuery query = ODataQuery.parse(params, type);
-    Prefer prefer = req.prefer();
-    Representation rep = req.representation();
-    OrderBy order = query.orderBy();
-    List<Row> matching =
-        store.rows(type).stream()
-            .filter(r -> query.filter().matches(r.values()))
-            .sorted(order.comparator(type))
-            .toList();
-    JsonObject body = new JsonObject();
-    if (rep.control()) {
-      body.put("@odata.context", context(type, query.select(), false));
-    }
-    if (query.count()) {
-      body.put("@odata.count", Math.min(matching.size(), MAX_PAGE_SIZE));
-    }
-    if (rep.includes(Representation.TOTAL_RECORD_COUNT)) {
-      body.put(
-          "@" + Representation.TOTAL_RECORD_COUNT,
-          query.count() ? Math.min(matching.size(), MAX_PAGE_SIZE) : -1);
-    }
-    if (rep.includes(Representation.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED)) {
-      body.put(
-          "@" + Representation.TOTAL_RECORD_COUNT_LIMIT_EXCEEDED,
-          query.count() && matching.size() > MAX_PAGE_SIZE);
-    }
-    List<Row> page;
-    String nextLink = null;
-    Integer appliedPageSize = null;
-    if (query.top().isPresent()) {
-      // $top returns one page and no next link; odata.maxpagesize is not applied with it.
-      page = matching.subList(0, Math.min(query.top().getAsInt(), matching.size()));
-    } else {
-      int pageSize = Math.min(prefer.maxPageSize().orElse(MAX_PAGE_SIZE), MAX_PAGE_SIZE);
-      if (prefer.maxPageSize().isPresent()) {
-        appliedPageSize = pageSize;
-      }
-      List<Row> rest =
-          query.page().map(c -> after(matching, type, order, c.last())).orElse(matching);
-      page = rest.subList(0, Math.min(pageSize, rest.size()));
-      if (rest.size() > page.size()) {
-        int next = query.page().map(PageCookie::pageNumber).orElse(1) + 1;
-        PageCookie cookie =
-            new PageCookie(
-                next, order.tuple(type, page.get(page.size() - 1)), order.tuple(type, page.get(0)));
-        nextLink = nextLink(params, type, cookie.skipToken(type, order.sortKeys(type)));
-      }
-    }
-    JsonArray value = new JsonArray();
-    page.forEach(r -> value.add(entityJson.write(type, r, query.select(), rep, serviceRoot())));
-    body.put("value", value);
-    if (nextLink != null) {
-      body.put("@odata.nextLink", nextLink);
-    }
-    List<String> applied = new ArrayList<>();
-    rep.applied().ifPresent(applied::add);
-    if (appliedPageSize != null) {
-      applied.add("odata.maxpagesize=" + appliedPageSize);
-    }
-    return DataResponse.json(200, body, rep.level()).preferenceApplied(applied);
-  }
-
-  /** {@code GET set/$count}: the number of matching rows as text, capped as Dataverse caps it. */
-  private DataResponse count(DataRequest req, EntityType type) {
-    if (!req.method().equals("GET")) {
-      throw DataverseException.methodNotAllowed(req.method());
-    }
-    ODataQuery query = ODataQuery.parse(req.params(), type);
-    long matching =
-        store.rows(type).stream().filter(r -> query.filter().matches(r.values())).count();
-    return DataResponse.text(200, "text/plain", Long.toString(Math.min(matching, MAX_PAGE_SIZE)));
-  }
-
-  /** The rows after {@code last} in the query's order (keyset paging). */
-  private static List<Row> after(
-      List<Row> rows, EntityType type, OrderBy order, List<Object> last) {
-    return rows.stream().filter(r -> order.compare(type, order.tuple(type, r), last) > 0).toList();
-  }
-
-  /** The same request with the new {@code $skiptoken}, absolute, other options unchanged. */
-  private String nextLink(List<QueryString.Param> params, EntityType type, String skipToken) {
-    List<String> kept = new ArrayList<>();
-    params.stream().filter(p -> !p.name().equals("$skiptoken")).forEach(p -> kept.add(p.raw()));
-    kept.add("$skiptoken=" + QueryString.encode(skipToken, "=/"));
-    return serviceRoot() + type.setName() + "?" + String.join("&", kept);
   }
 
   private DataResponse retrieve(DataRequest req, EntityType type, UUID id) {
@@ -324,8 +237,10 @@ final class WebApi {
     return created ? response.with("Location", entityId) : response;
   }
 
-  private String context(EntityType type, Optional<List<String>> select, boolean entity) {
-    return serviceRoot()
+  /** {@code {root}$metadata#set(select)[/$entity]}. */
+  static String context(
+      String serviceRoot, EntityType type, Optional<List<String>> select, boolean entity) {
+    return serviceRoot
         + "$metadata#"
         + type.setName()
         + select.map(s -> "(" + String.join(",", s) + ")").orElse("")
@@ -337,7 +252,7 @@ final class WebApi {
       EntityType type, Row row, Optional<List<String>> select, Representation rep) {
     JsonObject body = new JsonObject();
     if (rep.control()) {
-      body.put("@odata.context", context(type, select, true));
+      body.put("@odata.context", context(serviceRoot(), type, select, true));
     }
     return body.mergeIn(entityJson.write(type, row, select, rep, serviceRoot()));
   }
