@@ -21,7 +21,11 @@ import java.util.UUID;
  * {@link WebApi} and answers {@code multipart/mixed}. Change sets are atomic (a failure undoes the
  * set and is answered alone), may not hold GETs, and may reference an earlier request's record as
  * {@code $<Content-ID>} in the URL or an {@code @odata.bind} value. The batch stops at the first
- * failure unless {@code Prefer: odata.continue-on-error}.
+ * failure unless {@code Prefer: odata.continue-on-error}. Each part is a request of its own, with
+ * its own headers ({@code Prefer}, {@code Accept}), so annotations, metadata levels, {@code
+ * $count}, {@code $orderby} and paging work in parts as outside; its answer keeps its {@code
+ * OData-EntityId} and {@code Location}. A HEAD part is answered 405 (a HEAD in a change set makes
+ * the batch a 400, as a GET does).
  */
 final class BatchHandler {
 
@@ -69,8 +73,10 @@ final class BatchHandler {
         List<Single> requests = new ArrayList<>();
         for (Part inner : Multipart.parts(part.content(), changeSetBoundary.get())) {
           Single single = single(inner);
-          if (single.message().method().equals("GET")) {
-            throw DataverseException.syntax("A change set cannot contain a GET request.");
+          String method = single.message().method();
+          if (method.equals("GET") || method.equals("HEAD")) {
+            throw DataverseException.syntax(
+                "A change set cannot contain a " + method + " request.");
           }
           requests.add(single);
         }
@@ -159,6 +165,9 @@ final class BatchHandler {
 
   private DataResponse executeOne(Single single, Map<String, String> entities) {
     try {
+      if (single.message().method().equals("HEAD")) {
+        throw DataverseException.notInBatch("HEAD");
+      }
       return api.execute(toRequest(single.message(), entities));
     } catch (DataverseException e) {
       return DataResponse.error(e);

@@ -12,7 +12,7 @@ import io.vertx.ext.web.RoutingContext;
  *   <li>{@code POST /_sandbox/reset}: reseed data, zero counters, clear knobs, tokens and the log
  *   <li>{@code GET /_sandbox/stats}: request counters
  *   <li>{@code GET|POST /_sandbox/knobs}: read or change knobs
- *   <li>{@code GET /_sandbox/requests}: the last data API requests with their headers
+ *   <li>{@code GET /_sandbox/requests}: the last data API requests with their headers and bodies
  *   <li>{@code POST /_sandbox/tokens/revoke}: forget every issued access token
  *   <li>{@code POST /_sandbox/refresh-tokens/revoke}: every issued refresh token stops working
  * </ul>

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * The HTTP edge of the emulated Web API, in this order: count and log the request, wait {@code
  * latencyMs} (a timer), answer 401 for {@code fail401Next}, check the bearer token (401), answer
  * 429 for {@code fail429Next}, 500 for {@code fail500Next}, then hand over to {@link WebApi} or
- * {@link BatchHandler}.
+ * {@link BatchHandler}. A HEAD request gets the answer a GET would, without its body.
  */
 final class DataApiHandler {
 
@@ -49,7 +50,12 @@ final class DataApiHandler {
   void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     stats.countDataRequest();
-    log.record(request.method().name(), request.path(), request.query(), request.headers());
+    log.record(
+        request.method().name(),
+        request.path(),
+        request.query(),
+        request.headers(),
+        ctx.body().buffer());
     long latency = knobs.latencyMs();
     if (latency > 0) {
       vertx.setTimer(latency, id -> process(ctx));
@@ -162,7 +168,13 @@ final class DataApiHandler {
             "ARRAffinity="
                 + HexFormat.of().formatHex(randomBytes())
                 + "; Path=/; HttpOnly; Secure; SameSite=None");
-    http.end(response.body());
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      // the GET's status and headers, its length included, and no body
+      http.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(response.body().length()));
+      http.end();
+    } else {
+      http.end(response.body());
+    }
   }
 
   private static byte[] randomBytes() {

@@ -15,11 +15,21 @@ import java.util.List;
  */
 record DataRequest(String method, String path, String rawQuery, MultiMap headers, Buffer body) {
 
+  /** The same request with another method. */
+  DataRequest withMethod(String other) {
+    return new DataRequest(other, path, rawQuery, headers, body);
+  }
+
   List<QueryString.Param> params() {
     return QueryString.parse(rawQuery);
   }
 
   Prefer prefer() {
     return Prefer.of(headers);
+  }
+
+  /** The metadata level and annotations the response should carry. */
+  Representation representation() {
+    return Representation.of(headers, prefer());
   }
 }

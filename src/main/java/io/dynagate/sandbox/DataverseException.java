@@ -116,6 +116,11 @@ final class DataverseException extends RuntimeException {
         405, QUERY_SYNTAX, "The HTTP method '" + method + "' is not allowed for this resource.");
   }
 
+  static DataverseException notInBatch(String method) {
+    return new DataverseException(
+        405, QUERY_SYNTAX, "The HTTP method '" + method + "' is not allowed in a $batch request.");
+  }
+
   static DataverseException notEmulated(String what) {
     return new DataverseException(501, QUERY_SYNTAX, "The sandbox does not emulate " + what + ".");
   }

@@ -1,23 +1,23 @@
 package io.dynagate.sandbox;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The system query options of one request: {@code $select}, {@code $filter}, {@code $top}, {@code
- * $count} and the {@code $skiptoken} of a next link. Other {@code $} options are refused with a 400
- * (Dataverse does not support {@code $skip}; the sandbox does not emulate the rest).
+ * The system query options of one request: {@code $select}, {@code $filter} (with its {@code @p}
+ * parameter aliases), {@code $orderby}, {@code $top}, {@code $count} and the {@code $skiptoken} of
+ * a next link. {@code $skip} is refused with a 400 as Dataverse does; {@code $expand}, {@code
+ * $apply}, {@code $search} and the like with a 501 (not emulated); unknown options with a 400.
  *
  * @param select selected properties, empty for all
  * @param filter rows to keep
+ * @param orderBy the order of the rows (then by primary key)
  * @param top at most this many rows, no paging
  * @param count whether to add {@code @odata.count}
  * @param page where a next link left off
@@ -25,58 +25,13 @@ import java.util.regex.Pattern;
 record ODataQuery(
     Optional<List<String>> select,
     Filter filter,
+    OrderBy orderBy,
     OptionalInt top,
     boolean count,
     Optional<PageCookie> page) {
 
-  /** The position a {@code $skiptoken} carries: page number and the last key already sent. */
-  record PageCookie(int pageNumber, UUID last, UUID first) {
-
-    private static final Pattern OUTER =
-        Pattern.compile("<cookie pagenumber=\"(\\d+)\" pagingcookie=\"([^\"]*)\"");
-    private static final Pattern INNER =
-        Pattern.compile("last=\"\\{([0-9a-fA-F-]{36})\\}\" first=\"\\{([0-9a-fA-F-]{36})\\}\"");
-
-    /** Shaped like Dataverse's: an XML cookie whose paging cookie is URL-encoded once more. */
-    String skipToken(String keyName) {
-      String inner =
-          "<cookie page=\""
-              + (pageNumber - 1)
-              + "\"><"
-              + keyName
-              + " last=\"{"
-              + last
-              + "}\" first=\"{"
-              + first
-              + "}\" /></cookie>";
-      return "<cookie pagenumber=\""
-          + pageNumber
-          + "\" pagingcookie=\""
-          + QueryString.encode(inner, "").toLowerCase(Locale.ROOT)
-          + "\" istracking=\"False\" />";
-    }
-
-    static PageCookie parse(String skipToken) {
-      Matcher outer = OUTER.matcher(skipToken);
-      if (outer.find()) {
-        Matcher inner = INNER.matcher(QueryString.decode(outer.group(2)));
-        if (inner.find()) {
-          try {
-            return new PageCookie(
-                Integer.parseInt(outer.group(1)),
-                UUID.fromString(inner.group(1)),
-                UUID.fromString(inner.group(2)));
-          } catch (IllegalArgumentException e) {
-            // falls through to the error below
-          }
-        }
-      }
-      throw DataverseException.syntax("The $skiptoken value is not valid.");
-    }
-  }
-
   private static final Set<String> UNSUPPORTED =
-      Set.of("$expand", "$orderby", "$apply", "$search", "$format", "$compute", "$levels");
+      Set.of("$expand", "$apply", "$search", "$format", "$compute", "$levels");
 
   /**
    * Reads the system query options for {@code type}.
@@ -86,10 +41,12 @@ record ODataQuery(
   static ODataQuery parse(List<QueryString.Param> params, EntityType type) {
     Optional<List<String>> select = Optional.empty();
     Filter filter = Filter.all();
+    OrderBy orderBy = OrderBy.NONE;
     OptionalInt top = OptionalInt.empty();
     boolean count = false;
-    Optional<PageCookie> page = Optional.empty();
+    String skipToken = null;
     Set<String> seen = new HashSet<>();
+    Map<String, String> aliases = aliases(params);
     for (QueryString.Param p : params) {
       if (!p.name().startsWith("$")) {
         continue;
@@ -102,10 +59,11 @@ record ODataQuery(
       }
       switch (p.name()) {
         case "$select" -> select = Optional.of(select(p.value(), type));
-        case "$filter" -> filter = Filter.parse(p.value(), type);
+        case "$filter" -> filter = Filter.parse(p.value(), type, aliases);
+        case "$orderby" -> orderBy = OrderBy.parse(p.value(), type);
         case "$top" -> top = OptionalInt.of(top(p.value()));
         case "$count" -> count = bool("$count", p.value());
-        case "$skiptoken" -> page = Optional.of(PageCookie.parse(p.value()));
+        case "$skiptoken" -> skipToken = p.value();
         case "$skip" ->
             throw DataverseException.syntax(
                 "The query parameter $skip is not supported; page with @odata.nextLink.");
@@ -116,7 +74,21 @@ record ODataQuery(
                     "The query parameter '" + p.name() + "' is not supported.");
       }
     }
-    return new ODataQuery(select, filter, top, count, page);
+    // the cookie's values are typed by the sort keys, known only once $orderby is read
+    Optional<PageCookie> page =
+        skipToken == null
+            ? Optional.empty()
+            : Optional.of(PageCookie.parse(skipToken, type, orderBy.sortKeys(type)));
+    return new ODataQuery(select, filter, orderBy, top, count, page);
+  }
+
+  /** The parameter aliases ({@code @p=value}) of a request, decoded. */
+  private static Map<String, String> aliases(List<QueryString.Param> params) {
+    Map<String, String> aliases = new HashMap<>();
+    params.stream()
+        .filter(p -> p.name().startsWith("@"))
+        .forEach(p -> aliases.put(p.name(), p.value()));
+    return aliases;
   }
 
   /** {@code $select} for a single record: the only option a retrieve by key takes. */

@@ -13,7 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a create or update body into column values: checks names and types, turns {@code
- * nav@odata.bind} references into lookup values and refuses what Dataverse refuses.
+ * nav@odata.bind} references into lookup values and refuses what Dataverse refuses. Bodies in JSON
+ * full-metadata form are read too: a top-level {@code "@odata.type":
+ * "#Microsoft.Dynamics.CRM.account"} must name the entity type of the set, {@code
+ * "prop@odata.type": "#Decimal"} must name the property's type (with or without {@code #} and
+ * {@code Edm.}), and other annotations are ignored, as long as they annotate a known property.
  */
 final class Payload {
 
@@ -58,11 +62,14 @@ final class Payload {
       String name = e.getKey();
       Object value = e.getValue();
       if (name.startsWith("@")) {
-        continue; // instance annotations such as @odata.type
+        if (name.equals("@odata.type")) {
+          checkEntityType(type, value);
+        }
+        continue; // other instance annotations: @odata.context, @odata.id, @odata.etag, …
       }
-      int at = name.indexOf("@odata.bind");
-      if (at > 0 && at + "@odata.bind".length() == name.length()) {
-        bind(type, name.substring(0, at), value, values);
+      int at = name.indexOf('@');
+      if (at > 0) {
+        annotation(type, name.substring(0, at), name.substring(at + 1), value, values);
       } else if (name.equals(type.keyName())) {
         if (!(value instanceof String s) || !s.equalsIgnoreCase(id.toString())) {
           throw DataverseException.payload(
@@ -83,6 +90,73 @@ final class Payload {
     }
     values.remove(type.keyName());
     return values;
+  }
+
+  /** {@code prop@annotation}: binds a navigation property, checks a type, ignores the rest. */
+  private void annotation(
+      EntityType type, String property, String annotation, Object value, JsonObject values) {
+    if (annotation.equals("odata.bind")) {
+      bind(type, property, value, values);
+      return;
+    }
+    if (!type.hasProperty(property) && type.navigation(property).isEmpty()) {
+      throw undeclared(type, property);
+    }
+    if (annotation.equals("odata.type") && type.hasProperty(property)) {
+      String expected = type.edmType(property);
+      String named = value instanceof String s ? s.replaceFirst("^#", "") : String.valueOf(value);
+      if (!named.equals(expected) && !("Edm." + named).equals(expected)) {
+        throw DataverseException.payload(
+            type,
+            "A value with the type '"
+                + named
+                + "' was found, which is not compatible with the type '"
+                + expected
+                + "' of the property '"
+                + property
+                + "'.");
+      }
+    }
+  }
+
+  /** A top-level {@code @odata.type} must name the set's own entity type. */
+  private static void checkEntityType(EntityType type, Object value) {
+    String named = value instanceof String s ? s.replaceFirst("^#", "") : String.valueOf(value);
+    String logical =
+        named.startsWith(EntityType.NAMESPACE + ".")
+            ? named.substring(EntityType.NAMESPACE.length() + 1)
+            : named.startsWith(EntityType.ALIAS + ".")
+                ? named.substring(EntityType.ALIAS.length() + 1)
+                : null;
+    if (type.logicalName().equals(logical)) {
+      return;
+    }
+    boolean known =
+        logical != null && EntityType.ALL.stream().anyMatch(t -> t.logicalName().equals(logical));
+    throw DataverseException.payload(
+        type,
+        known
+            ? "A resource with type '"
+                + EntityType.NAMESPACE
+                + "."
+                + logical
+                + "' was found, but it is not assignable to the expected type '"
+                + type.qualifiedName()
+                + "'. The type specified in the resource must be equal to either the expected"
+                + " type or a derived type."
+            : "A type named '"
+                + named
+                + "' could not be resolved by the model. When a model is available, each type"
+                + " name must resolve to a valid type.");
+  }
+
+  private static DataverseException undeclared(EntityType type, String property) {
+    return DataverseException.payload(
+        type,
+        "An undeclared property '"
+            + property
+            + "' which only has property annotations in the payload but no property value was"
+            + " found in the payload.");
   }
 
   /** The key a create body names, if it names one. */
@@ -109,8 +183,8 @@ final class Payload {
     boolean ok =
         switch (kind) {
           case STRING -> value instanceof String;
-          case DECIMAL -> value instanceof Number;
-          case INTEGER ->
+          case MONEY -> value instanceof Number;
+          case STATE ->
               (value instanceof Integer)
                   || (value instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE);
           case LOOKUP ->
@@ -135,15 +209,7 @@ final class Payload {
 
   private void bind(EntityType type, String navigationName, Object value, JsonObject values) {
     Navigation navigation =
-        type.navigation(navigationName)
-            .orElseThrow(
-                () ->
-                    DataverseException.payload(
-                        type,
-                        "An undeclared property '"
-                            + navigationName
-                            + "' which only has property annotations in the payload but no"
-                            + " property value was found in the payload."));
+        type.navigation(navigationName).orElseThrow(() -> undeclared(type, navigationName));
     if (value == null) {
       values.putNull(navigation.lookupColumn());
       return;

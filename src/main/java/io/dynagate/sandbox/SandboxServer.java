@@ -15,8 +15,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * <ul>
  *   <li>{@code POST /{tenant}/oauth2/v2.0/token}: see {@link TokenEndpoint}
  *   <li>{@code GET|POST /{tenant}/oauth2/v2.0/authorize}: see {@link AuthorizeEndpoint}
- *   <li>{@code /api/data/v9.2/…}: {@code accounts}, {@code contacts}, {@code WhoAmI}, {@code
- *       $batch}
+ *   <li>{@code GET|HEAD /api/data/v9.2/}, {@code $metadata}, {@code WhoAmI}; {@code accounts},
+ *       {@code contacts} (queries, {@code /$count}, CRUD by key); {@code POST $batch}: see {@link
+ *       WebApi}, {@link BatchHandler} and the package documentation
  *   <li>{@code /_sandbox/…}: see {@link ControlApi}
  * </ul>
  */

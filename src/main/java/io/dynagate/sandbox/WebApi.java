@@ -1,7 +1,6 @@
 package io.dynagate.sandbox;
 
 import io.dynagate.sandbox.EntityStore.Row;
-import io.dynagate.sandbox.ODataQuery.PageCookie;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -13,9 +12,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The emulated Dataverse Web API below {@code /api/data/v9.2/}: entity set queries and CRUD by key,
- * {@code WhoAmI} and the service document. Pure in-memory work that never blocks; errors come back
- * as Dataverse error responses.
+ * The emulated Dataverse Web API below {@code /api/data/v9.2/}: the service document, {@code
+ * $metadata} ({@link MetadataDocument}), {@code WhoAmI}, entity set queries ({@link ODataQuery}:
+ * {@code $select $filter $orderby $top $count}, paging by {@code odata.maxpagesize} and absolute
+ * {@code @odata.nextLink}s), {@code set/$count}, and create, retrieve, update (upsert), delete by
+ * key with ETags and {@code If-Match}/{@code If-None-Match}. Records are written at the metadata
+ * level and with the annotations the request asks for ({@link Representation}, {@link EntityJson});
+ * HEAD is answered as GET. Pure in-memory work that never blocks; errors come back as Dataverse
+ * error responses.
  */
 final class WebApi {
 
@@ -34,12 +38,16 @@ final class WebApi {
 
   private final EntityStore store;
   private final Payload payload;
+  private final EntityJson entityJson;
+  private final EntitySetQuery sets;
   private final Supplier<String> baseUrl;
 
   WebApi(EntityStore store, Supplier<String> baseUrl) {
     this.store = store;
     this.payload = new Payload(store);
+    this.entityJson = new EntityJson(store);
     this.baseUrl = baseUrl;
+    this.sets = new EntitySetQuery(store, entityJson, this::serviceRoot);
   }
 
   /** {@code http://localhost:PORT}: the organization URL of the emulated environment. */
@@ -52,9 +60,10 @@ final class WebApi {
     return baseUrl.get() + SERVICE_PATH;
   }
 
+  /** Answers {@code req}; HEAD is answered as GET (the HTTP edge drops the body). */
   DataResponse execute(DataRequest req) {
     try {
-      return route(req);
+      return route(req.method().equals("HEAD") ? req.withMethod("GET") : req);
     } catch (DataverseException e) {
       return DataResponse.error(e);
     }
@@ -69,7 +78,12 @@ final class WebApi {
       case "WhoAmI", "WhoAmI()" -> {
         return whoAmI(req, path);
       }
-      case "$metadata" -> throw DataverseException.notEmulated("$metadata");
+      case "$metadata" -> {
+        if (!req.method().equals("GET")) {
+          throw DataverseException.methodNotAllowed(req.method());
+        }
+        return DataResponse.text(200, MetadataDocument.CONTENT_TYPE, MetadataDocument.XML);
+      }
       case "$batch" ->
           throw DataverseException.syntax("A $batch request cannot contain another $batch.");
       default -> {
@@ -84,11 +98,14 @@ final class WebApi {
         EntityType.bySetName(m.group(1))
             .orElseThrow(() -> DataverseException.segmentNotFound(m.group(1)));
     if (m.group(3) != null && !m.group(3).equals("/")) {
+      if (m.group(2) == null && m.group(3).equals("/$count")) {
+        return sets.count(req, type);
+      }
       throw DataverseException.notEmulated("the path segment '" + m.group(3) + "'");
     }
     if (m.group(2) == null) {
       return switch (req.method()) {
-        case "GET" -> query(req, type);
+        case "GET" -> sets.query(req, type);
         case "POST" -> create(req, type);
         default -> throw DataverseException.methodNotAllowed(req.method());
       };
@@ -106,6 +123,7 @@ final class WebApi {
     if (!req.method().equals("GET")) {
       throw DataverseException.methodNotAllowed(req.method());
     }
+    Representation rep = req.representation();
     JsonArray sets = new JsonArray();
     EntityType.ALL.forEach(
         t ->
@@ -114,9 +132,11 @@ final class WebApi {
                     .put("name", t.setName())
                     .put("kind", "EntitySet")
                     .put("url", t.setName())));
-    return DataResponse.json(
-        200,
-        new JsonObject().put("@odata.context", serviceRoot() + "$metadata").put("value", sets));
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put("@odata.context", serviceRoot() + "$metadata");
+    }
+    return DataResponse.json(200, body.put("value", sets), rep.level());
   }
 
   private DataResponse whoAmI(DataRequest req, String path) {
@@ -124,68 +144,27 @@ final class WebApi {
       // WhoAmI is a function: Dataverse answers other methods with this 404.
       throw DataverseException.noResource(serviceRoot() + path);
     }
-    return DataResponse.json(
-        200,
-        new JsonObject()
-            .put(
-                "@odata.context", serviceRoot() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse")
-            .put("BusinessUnitId", BUSINESS_UNIT_ID.toString())
-            .put("UserId", USER_ID.toString())
-            .put("OrganizationId", ORGANIZATION_ID.toString()));
+    Representation rep = req.representation();
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put(
+          "@odata.context",
+          serviceRoot() + "$metadata#" + EntityType.NAMESPACE + ".WhoAmIResponse");
+    }
+    if (rep.full()) {
+      body.put("@odata.type", "#" + EntityType.NAMESPACE + ".WhoAmIResponse");
+    }
+    guid(body, rep, "BusinessUnitId", BUSINESS_UNIT_ID);
+    guid(body, rep, "UserId", USER_ID);
+    guid(body, rep, "OrganizationId", ORGANIZATION_ID);
+    return DataResponse.json(200, body, rep.level());
   }
 
-  private DataResponse query(DataRequest req, EntityType type) {
-    List<QueryString.Param> params = req.params();
-    ODataQuery query = ODataQuery.parse(params, type);
-    Prefer prefer = req.prefer();
-    List<Row> matching =
-        store.rows(type).stream().filter(r -> query.filter().matches(r.values())).toList();
-    JsonObject body = new JsonObject().put("@odata.context", context(type, query.select(), false));
-    if (query.count()) {
-      body.put("@odata.count", Math.min(matching.size(), MAX_PAGE_SIZE));
+  private static void guid(JsonObject body, Representation rep, String name, UUID value) {
+    if (rep.full()) {
+      body.put(name + "@odata.type", "#Guid");
     }
-    List<Row> page;
-    String nextLink = null;
-    Integer appliedPageSize = null;
-    if (query.top().isPresent()) {
-      // $top returns one page and no next link; odata.maxpagesize is not applied with it.
-      page = matching.subList(0, Math.min(query.top().getAsInt(), matching.size()));
-    } else {
-      int pageSize = Math.min(prefer.maxPageSize().orElse(MAX_PAGE_SIZE), MAX_PAGE_SIZE);
-      if (prefer.maxPageSize().isPresent()) {
-        appliedPageSize = pageSize;
-      }
-      List<Row> rest = query.page().map(c -> after(matching, c.last())).orElse(matching);
-      page = rest.subList(0, Math.min(pageSize, rest.size()));
-      if (rest.size() > page.size()) {
-        int next = query.page().map(PageCookie::pageNumber).orElse(1) + 1;
-        PageCookie cookie = new PageCookie(next, page.get(page.size() - 1).id(), page.get(0).id());
-        nextLink = nextLink(params, type, cookie);
-      }
-    }
-    JsonArray value = new JsonArray();
-    page.forEach(r -> value.add(recordJson(type, r, query.select())));
-    body.put("value", value);
-    if (nextLink != null) {
-      body.put("@odata.nextLink", nextLink);
-    }
-    DataResponse response = DataResponse.json(200, body);
-    if (appliedPageSize != null) {
-      response.with("Preference-Applied", "odata.maxpagesize=" + appliedPageSize);
-    }
-    return response;
-  }
-
-  private static List<Row> after(List<Row> rows, UUID last) {
-    return rows.stream().filter(r -> r.id().compareTo(last) > 0).toList();
-  }
-
-  /** The same request with the new {@code $skiptoken}, absolute, other options unchanged. */
-  private String nextLink(List<QueryString.Param> params, EntityType type, PageCookie cookie) {
-    List<String> kept = new ArrayList<>();
-    params.stream().filter(p -> !p.name().equals("$skiptoken")).forEach(p -> kept.add(p.raw()));
-    kept.add("$skiptoken=" + QueryString.encode(cookie.skipToken(type.keyName()), "=/"));
-    return serviceRoot() + type.setName() + "?" + String.join("&", kept);
+    body.put(name, value.toString());
   }
 
   private DataResponse retrieve(DataRequest req, EntityType type, UUID id) {
@@ -195,9 +174,10 @@ final class WebApi {
     if (ifNoneMatch != null && etagMatches(ifNoneMatch, row)) {
       return DataResponse.empty(304).with("ETag", row.etag());
     }
-    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
-    body.mergeIn(recordJson(type, row, select));
-    return DataResponse.json(200, body).with("ETag", row.etag());
+    Representation rep = req.representation();
+    return DataResponse.json(200, entity(type, row, select, rep), rep.level())
+        .with("ETag", row.etag())
+        .preferenceApplied(rep.applied().stream().toList());
   }
 
   private DataResponse create(DataRequest req, EntityType type) {
@@ -246,33 +226,35 @@ final class WebApi {
       return DataResponse.empty(204).with("OData-EntityId", entityId);
     }
     Optional<List<String>> select = ODataQuery.selectOnly(req.params(), type);
-    JsonObject body = new JsonObject().put("@odata.context", context(type, select, true));
-    body.mergeIn(recordJson(type, row, select));
+    Representation rep = req.representation();
+    List<String> applied = new ArrayList<>(List.of("return=representation"));
+    rep.applied().ifPresent(applied::add);
     DataResponse response =
-        DataResponse.json(created ? 201 : 200, body)
+        DataResponse.json(created ? 201 : 200, entity(type, row, select, rep), rep.level())
             .with("OData-EntityId", entityId)
             .with("ETag", row.etag())
-            .with("Preference-Applied", "return=representation");
+            .preferenceApplied(applied);
     return created ? response.with("Location", entityId) : response;
   }
 
-  private String context(EntityType type, Optional<List<String>> select, boolean entity) {
-    return serviceRoot()
+  /** {@code {root}$metadata#set(select)[/$entity]}. */
+  static String context(
+      String serviceRoot, EntityType type, Optional<List<String>> select, boolean entity) {
+    return serviceRoot
         + "$metadata#"
         + type.setName()
         + select.map(s -> "(" + String.join(",", s) + ")").orElse("")
         + (entity ? "/$entity" : "");
   }
 
-  /** {@code @odata.etag}, then the selected columns (all by default) and always the key. */
-  private static JsonObject recordJson(EntityType type, Row row, Optional<List<String>> select) {
-    JsonObject json = new JsonObject().put("@odata.etag", row.etag());
-    List<String> names = select.orElseGet(() -> new ArrayList<>(type.columns().keySet()));
-    for (String name : names) {
-      json.put(name, row.values().getValue(name));
+  /** One record with its {@code @odata.context} (unless {@code odata.metadata=none}). */
+  private JsonObject entity(
+      EntityType type, Row row, Optional<List<String>> select, Representation rep) {
+    JsonObject body = new JsonObject();
+    if (rep.control()) {
+      body.put("@odata.context", context(serviceRoot(), type, select, true));
     }
-    json.put(type.keyName(), row.id().toString());
-    return json;
+    return body.mergeIn(entityJson.write(type, row, select, rep, serviceRoot()));
   }
 
   private static boolean etagMatches(String header, Row row) {

@@ -214,6 +214,32 @@ class KnobsAndObservationTest {
   }
 
   @Test
+  void requestLogKeepsTheBodyAsReceived() {
+    String token = sandbox.token();
+    String body = "{\"name\":\"Müller & Söhne 🚀\"}";
+    sandbox.apiWith(token, "POST", "accounts", body);
+    sandbox.apiWith(token, "GET", "accounts", null);
+
+    JsonArray log = sandbox.requests();
+
+    assertEquals(body, log.getJsonObject(0).getString("body"));
+    assertEquals("", log.getJsonObject(1).getString("body"));
+  }
+
+  @Test
+  void requestLogCutsBodiesAfter256KiBBetweenTwoCharacters() {
+    String token = sandbox.token();
+    // 'é' is two bytes and would straddle the limit: the cut moves before it
+    String kept = "x".repeat(RequestLog.MAX_BODY_BYTES - 1);
+    sandbox.apiWith(token, "POST", "accounts", kept + "é" + "y".repeat(1000));
+
+    String logged = sandbox.requests().getJsonObject(0).getString("body");
+
+    assertEquals(kept.length(), logged.length());
+    assertEquals(kept, logged);
+  }
+
+  @Test
   void requestLogKeepsTheLast50() {
     String token = sandbox.token();
     for (int i = 0; i < 55; i++) {
