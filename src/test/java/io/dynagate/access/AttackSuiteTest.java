@@ -83,6 +83,13 @@ class AttackSuiteTest {
   /** The inner-request prefix inside a $batch. */
   private static final String IN = "/api/data/v9.2/";
 
+  /** The gateway's (first) public base: what OData clients write into inner $batch URLs. */
+  private static final String GATEWAY_BASE =
+      org.eclipse.microprofile.config.ConfigProvider.getConfig()
+          .getValue("dynagate.public-base-url", String.class)
+          .split(",")[0]
+          .trim();
+
   /** A seeded sandbox account (Contoso). */
   private static final String ACCOUNT = "0f9d6f4a-1c2b-4e8a-9f10-000000000001";
 
@@ -95,6 +102,8 @@ class AttackSuiteTest {
   static final String STRANGER = "stranger"; // no grant anywhere
   static final String READERS_GROUP = "group:readers"; // read (JWT callers in group "readers")
   static final String ACCOUNTS_CONTACTS = "accounts-contacts"; // full, ["accounts","contacts"]
+  static final String BYPASSER = "bypasser"; // full, privileges ["bypassBusinessLogic"]
+  static final String PRIVILEGED_PRINCIPAL = "privileged"; // full, both privileges
 
   private static final String BATCH_TYPE = "Content-Type: multipart/mixed; boundary=batch_b";
   private static final String JSON = "Content-Type: application/json";
@@ -120,7 +129,10 @@ class AttackSuiteTest {
             badCredentials(),
             adminApi(),
             upstreamRedirection(),
-            jwtCallers())
+            jwtCallers(),
+            credentialsInsideBatch(),
+            innerUrlsAtTheGateway(),
+            privilegedHeaders())
         .flatMap(List::stream)
         .map(a -> arguments(named(a.name(), a)));
   }
@@ -334,6 +346,11 @@ class AttackSuiteTest {
                     BATCH_TYPE),
                 refused(400, "bad_request")),
             row(
+                "read grant $batch: GET $metadata in a part (control)",
+                reader,
+                batch(part("GET " + IN + "$metadata")),
+                reaches(200)),
+            row(
                 "read grant $batch of GETs only (control)",
                 reader,
                 batch(part("GET " + IN + "accounts?$top=1"), part("GET {org}" + IN + "WhoAmI")),
@@ -514,10 +531,22 @@ class AttackSuiteTest {
             get(API + "accounts?$filter=name%20eq%20@p&@p='Contoso%20Ltd'&$count=true"),
             reaches(ANY)),
         row(
-            "accounts-only: accounts/$count (control; the sandbox does not emulate $count)",
+            "accounts-only: accounts/$count (control)",
             limited,
             get(API + "accounts/$count"),
-            reaches(ANY)),
+            reaches(200)),
+        row(
+            "accounts-only: $metadata (control: the schema is readable under every grant)",
+            limited,
+            get(API + "$metadata"),
+            reaches(200)),
+        row("accounts-only: the service document (control)", limited, get(API), reaches(200)),
+        row("accounts-only: POST $metadata", limited, send("POST", API + "$metadata"), forbidden()),
+        row(
+            "accounts-only: $metadata with a path after it",
+            limited,
+            get(API + "$metadata/contacts"),
+            forbidden()),
         row(
             "accounts-only: accounts(existing id) (control)",
             limited,
@@ -759,7 +788,56 @@ class AttackSuiteTest {
             new WithExtraFirst(new ApiKey(FULL), "X-Api-Key: garbage"),
             read,
             unauthenticated()),
-        row("API key sent as a bearer token", new ApiKeyAsBearer(FULL), read, unauthenticated()),
+        row(
+            "API key sent as a bearer token (the same credential; control)",
+            new ApiKeyAsBearer(FULL),
+            read,
+            reaches(200).and(upstreamNeverSaw("{fullKey}"))),
+        row(
+            "API key plus the same key as a bearer token (control)",
+            new WithExtra(new ApiKey(FULL), "Authorization: Bearer {fullKey}"),
+            read,
+            reaches(200).and(upstreamNeverSaw("{fullKey}"))),
+        row(
+            "API key plus a foreign bearer token: ignored, never forwarded (control)",
+            new WithExtra(new ApiKey(FULL), "Authorization: Bearer foreign-dataverse-token-7f3a"),
+            read,
+            reaches(200).and(upstreamNeverSaw("foreign-dataverse-token-7f3a"))),
+        row(
+            "API key plus a Basic authorization: ignored, never forwarded (control)",
+            new WithExtra(new ApiKey(FULL), "Authorization: Basic dXNlcjpwYXNzd29yZA=="),
+            read,
+            reaches(200).and(upstreamNeverSaw("dXNlcjpwYXNzd29yZA=="))),
+        row(
+            "API key plus another principal's API key as a bearer token",
+            new WithExtra(new ApiKey(FULL), "Authorization: Bearer {readerKey}"),
+            read,
+            unauthenticated().and(detailSays("different credentials"))),
+        row(
+            "reader's API key plus the full principal's key as a bearer token",
+            new WithExtra(new ApiKey(READER), "Authorization: Bearer {fullKey}"),
+            req("DELETE", API + "accounts(" + ACCOUNT + ")"),
+            unauthenticated().and(detailSays("different credentials"))),
+        row(
+            "garbage X-Api-Key plus a valid API key as a bearer token",
+            new WithExtraFirst(new ApiKeyAsBearer(FULL), "X-Api-Key: garbage"),
+            read,
+            unauthenticated().and(detailSays("different credentials"))),
+        row(
+            "unknown dgk_ key as a bearer token",
+            RawCredential.of("Authorization: Bearer dgk_" + "B".repeat(43)),
+            read,
+            unauthenticated()),
+        row(
+            "valid API key as a bearer token, sent twice",
+            RawCredential.of("Authorization: Bearer {fullKey}", "Authorization: Bearer {fullKey}"),
+            read,
+            unauthenticated()),
+        row(
+            "Accept: application/problem+json gets the problem media type",
+            Caller.ANONYMOUS,
+            get(API + "accounts?$top=1").with("Accept: application/problem+json"),
+            unauthenticated()),
         row(
             "valid key in the query string instead of a header",
             Caller.ANONYMOUS,
@@ -888,7 +966,12 @@ class AttackSuiteTest {
             "JWT: valid, plus a valid X-Api-Key",
             new WithExtra(jwt(() -> Jwts.token(FULL)), "X-Api-Key: {fullKey}"),
             read,
-            unauthenticated()),
+            unauthenticated().and(detailSays("two credentials"))),
+        row(
+            "JWT: a reader's, plus the full principal's X-Api-Key",
+            new WithExtra(jwt(() -> Jwts.token(READER)), "X-Api-Key: {fullKey}"),
+            req("DELETE", API + "accounts(" + ACCOUNT + ")"),
+            unauthenticated().and(detailSays("two credentials"))),
         row(
             "JWT: reader subject DELETEs",
             jwt(() -> Jwts.token(READER)),
@@ -1014,6 +1097,266 @@ class AttackSuiteTest {
             reaches(ANY)));
   }
 
+  /**
+   * Headers a client writes into {@code $batch} parts (DynamicsWebApi copies every configured
+   * header into every part): the gateway's credentials, the caller's cookies and routing headers
+   * never reach Dataverse, checked on the bytes the sandbox received.
+   */
+  private static List<Attack> credentialsInsideBatch() {
+    Caller full = new ApiKey(FULL);
+    String read = "GET " + IN + "accounts?$top=1";
+    return List.of(
+        row(
+            "$batch part with X-Api-Key",
+            full,
+            batch(part(read, "X-Api-Key: {fullKey}")),
+            reaches(200).and(upstreamNeverSaw("{fullKey}")).and(upstreamBodyHas(read))),
+        row(
+            "$batch part with the API key as Authorization: Bearer",
+            full,
+            batch(part(read, "Authorization: Bearer {fullKey}")),
+            reaches(200).and(upstreamNeverSaw("{fullKey}"))),
+        row(
+            "$batch part with an Authorization of the caller's choosing",
+            full,
+            batch(part(read, "Authorization: Bearer attacker-chosen-token-91c")),
+            reaches(200).and(upstreamNeverSaw("attacker-chosen-token-91c"))),
+        row(
+            "$batch part with a Cookie",
+            full,
+            batch(part(read, "Cookie: ARRAffinity=planted-cookie-5d")),
+            reaches(200).and(upstreamNeverSaw("planted-cookie-5d"))),
+        row(
+            "$batch part with X-Forwarded-Host, Forwarded and Host naming another host",
+            full,
+            batch(
+                part(
+                    read,
+                    "X-Forwarded-Host: {trap}",
+                    "Forwarded: host={trap}",
+                    "Host: {trap}",
+                    "Proxy-Authorization: Basic cHJveHktc2VjcmV0LTJi")),
+            reaches(200).and(upstreamNeverSaw("{trap}")).and(upstreamNeverSaw("cHJveHkt"))),
+        row(
+            "$batch part with a header named in its Connection header",
+            full,
+            batch(part(read, "Connection: X-Hop-Secret", "X-Hop-Secret: named-in-connection-3e")),
+            reaches(200).and(upstreamNeverSaw("named-in-connection-3e"))),
+        row(
+            "$batch change set part with X-Api-Key and a Cookie",
+            full,
+            batch(
+                changeSetWith("POST " + IN + "accounts", "X-Api-Key: {fullKey}")
+                    .replace("Content-ID: 1\r\n", "Content-ID: 1\r\nCookie: cs-cookie-8a\r\n")),
+            reaches(200).and(upstreamNeverSaw("{fullKey}")).and(upstreamNeverSaw("cs-cookie-8a"))),
+        row(
+            "$batch MIME part header X-Api-Key (outside the inner request)",
+            full,
+            batchBody(
+                "$batch",
+                "--batch_b\r\nContent-Type: application/http\r\nX-Api-Key: {fullKey}\r\n"
+                    + "Content-Transfer-Encoding: binary\r\n\r\n"
+                    + read
+                    + " HTTP/1.1\r\nAccept: application/json\r\n\r\n\r\n--batch_b--\r\n",
+                BATCH_TYPE),
+            reaches(200).and(upstreamNeverSaw("{fullKey}"))),
+        row(
+            "$batch part with Transfer-Encoding: chunked (would be read differently)",
+            full,
+            batch(partWithBody("POST " + IN + "accounts", "{\"name\":\"x\"}"))
+                .withBodyReplaced(
+                    "Content-Type: application/json\r\n\r\n",
+                    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"),
+            refused(400, "bad_request")));
+  }
+
+  /**
+   * Inner absolute URLs under the gateway's own public base ({@code {gw}}), the way OData clients
+   * write them: this connection's are checked like relative ones and sent to the org; anything else
+   * is refused with nothing sent.
+   */
+  private static List<Attack> innerUrlsAtTheGateway() {
+    Caller full = new ApiKey(FULL);
+    String here = "{gw}/proxy/{conn}" + IN;
+    return List.of(
+        row(
+            "$batch: inner URL at this connection on the gateway (control)",
+            full,
+            batch(part("GET " + here + "accounts?$top=1")),
+            reaches(200)
+                .and(upstreamBodyHas("GET {org}" + IN + "accounts?$top=1 HTTP/1.1"))
+                .and(upstreamNeverSaw("/proxy/"))),
+        row(
+            "$batch: gateway URL with scheme and host in upper case (control)",
+            full,
+            batch(part("GET {GW}/proxy/{conn}" + IN + "accounts?$top=1")),
+            reaches(200).and(upstreamBodyHas("GET {org}" + IN + "accounts?$top=1 HTTP/1.1"))),
+        row(
+            "$batch: change set at the gateway with a $1 reference (control)",
+            full,
+            batch(changeSet("POST " + here + "accounts", "PATCH $1")),
+            reaches(200).and(upstreamBodyHas("POST {org}" + IN + "accounts HTTP/1.1"))),
+        row(
+            "read grant $batch: DELETE at this connection on the gateway",
+            new ApiKey(READER),
+            batch(changeSet("DELETE " + here + "accounts(" + ACCOUNT + ")")),
+            forbidden()),
+        row(
+            "accounts-only $batch: contacts at this connection on the gateway",
+            new ApiKey(ACCOUNTS_ONLY),
+            batch(part("GET " + here + "contacts")),
+            forbidden()),
+        row(
+            "accounts-only $batch: $expand at this connection on the gateway [query rule]",
+            new ApiKey(ACCOUNTS_ONLY),
+            batch(part("GET " + here + "accounts?$expand=primarycontactid")),
+            forbidden()),
+        row(
+            "$batch: inner URL at another connection on the gateway",
+            full,
+            batch(part("GET {gw}/proxy/{other}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: inner URL at this connection in upper case (another id)",
+            full,
+            batch(part("GET {gw}/proxy/{CONN}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: gateway URL climbing from this connection into another",
+            full,
+            batch(part("GET {gw}/proxy/{conn}/../{other}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: gateway URL climbing out of the API path",
+            full,
+            batch(part("GET " + here + "../../../../proxy/{other}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: gateway URL with an encoded slash and dots",
+            full,
+            batch(part("GET {gw}/proxy/{conn}%2F..%2F{other}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: the gateway's path on another host",
+            full,
+            batch(part("GET http://{trap}/proxy/{conn}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: the gateway base as userinfo of another host",
+            full,
+            batch(part("GET {gw}@{trap}/proxy/{conn}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: the gateway host on another port",
+            full,
+            batch(part("GET {gw}1/proxy/{conn}" + IN + "accounts")),
+            refused(400, "path_not_allowed")),
+        row(
+            "$batch: the gateway's connection prefix without the API path",
+            full,
+            batch(part("GET {gw}/proxy/{conn}")),
+            refused(400, "path_not_allowed")));
+  }
+
+  /** The four privileged Dataverse headers, as a client sends them. */
+  private static final List<String> PRIVILEGED =
+      List.of(
+          "MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync",
+          "MSCRM.BypassBusinessLogicExecutionStepIds: 00000000-0000-0000-0000-0000000000e1",
+          "MSCRM.BypassCustomPluginExecution: true",
+          "MSCRM.SuppressCallbackRegistrationExpanderJob: true");
+
+  /**
+   * Dataverse's privileged headers switch off plug-ins and flows for a write the connection's
+   * application user makes: without the grant's {@code privileges} they are refused, outside and
+   * inside {@code $batch}, with nothing sent.
+   */
+  private static List<Attack> privilegedHeaders() {
+    Caller full = new ApiKey(FULL);
+    String one = "accounts(" + ACCOUNT + ")";
+    List<Attack> rows = new ArrayList<>();
+    for (String header : PRIVILEGED) {
+      String name = header.substring(0, header.indexOf(':'));
+      rows.add(
+          row("no privileges: " + name, full, send("PATCH", API + one).with(header), forbidden()));
+      rows.add(
+          row(
+              "no privileges $batch: " + name + " in a change set part",
+              full,
+              batch(changeSetWith("PATCH " + IN + one, header)),
+              forbidden()));
+      rows.add(
+          row(
+              "no privileges $batch: " + name + " on the envelope",
+              full,
+              batch(changeSet("PATCH " + IN + one)).with(header),
+              forbidden()));
+    }
+    rows.addAll(
+        List.of(
+            row(
+                "no privileges: header name in lower case, value false",
+                full,
+                send("PATCH", API + one).with("mscrm.bypasscustompluginexecution: false"),
+                forbidden()),
+            row(
+                "no privileges: named in Connection (hop-by-hop) too",
+                full,
+                send("PATCH", API + one)
+                    .with("Connection: MSCRM.BypassCustomPluginExecution")
+                    .with("MSCRM.BypassCustomPluginExecution: true"),
+                forbidden()),
+            row(
+                "no privileges $batch: a privileged header in a GET part",
+                full,
+                batch(part("GET " + IN + "accounts", "MSCRM.BypassCustomPluginExecution: true")),
+                forbidden()),
+            row(
+                "no privileges $batch: a privileged header as a MIME part header",
+                full,
+                batchBody(
+                    "$batch",
+                    "--batch_b\r\nContent-Type: application/http\r\n"
+                        + "MSCRM.SuppressCallbackRegistrationExpanderJob: true\r\n"
+                        + "Content-Transfer-Encoding: binary\r\n\r\nGET "
+                        + IN
+                        + "accounts HTTP/1.1\r\n\r\n\r\n--batch_b--\r\n",
+                    BATCH_TYPE),
+                forbidden()),
+            row(
+                "read grant: a privileged header on a read",
+                new ApiKey(READER),
+                get(API + "accounts?$top=1").with("MSCRM.BypassCustomPluginExecution: true"),
+                forbidden()),
+            row(
+                "bypassBusinessLogic only: suppressFlows refused",
+                new ApiKey(BYPASSER),
+                send("PATCH", API + one).with(PRIVILEGED.get(3)),
+                forbidden()),
+            row(
+                "bypassBusinessLogic only $batch: suppressFlows in a part refused",
+                new ApiKey(BYPASSER),
+                batch(changeSetWith("PATCH " + IN + one, PRIVILEGED.get(3))),
+                forbidden()),
+            row(
+                "bypassBusinessLogic: BypassCustomPluginExecution forwarded (control)",
+                new ApiKey(BYPASSER),
+                send("PATCH", API + one).with(PRIVILEGED.get(2)),
+                reaches(204).and(upstreamHeader("mscrm.bypasscustompluginexecution", "true"))),
+            row(
+                "both privileges: SuppressCallbackRegistrationExpanderJob forwarded (control)",
+                new ApiKey(PRIVILEGED_PRINCIPAL),
+                send("PATCH", API + one).with(PRIVILEGED.get(3)),
+                reaches(204)
+                    .and(upstreamHeader("mscrm.suppresscallbackregistrationexpanderjob", "true"))),
+            row(
+                "both privileges $batch: privileged headers in a part forwarded (control)",
+                new ApiKey(PRIVILEGED_PRINCIPAL),
+                batch(changeSetWith("PATCH " + IN + one, PRIVILEGED.get(0))),
+                reaches(200).and(upstreamBodyHas(PRIVILEGED.get(0))))));
+    return rows;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // The runner
   // ---------------------------------------------------------------------------------------------
@@ -1066,14 +1409,31 @@ class AttackSuiteTest {
       assertEquals(expect.code(), reply.header("X-Dynagate-Error"), what);
       assertEquals(expect.code(), JsonPath.from(reply.body()).getString("code"), what);
       assertTrue(
-          String.valueOf(reply.header("Content-Type")).startsWith("application/problem+json"),
-          what);
+          String.valueOf(reply.header("Content-Type")).startsWith(problemType(request)), what);
+      assertEquals(
+          "dynagate." + expect.code(), JsonPath.from(reply.body()).getString("error.code"), what);
       assertEquals(0, world.sandbox.dataRequests(), "a data request reached Dataverse: " + what);
       assertEquals(0, world.sandbox.tokenRequests(), "a token was requested: " + what);
       assertEquals(List.of(), world.sandbox.requests().getList("$"), what);
       assertEquals(registryBefore, Db.dumpRegistry(), "a refused request changed the registry");
     }
     expect.extra().verify(world, attack, reply);
+  }
+
+  /**
+   * A gateway-made error on the proxy path is {@code application/json} (what Dataverse clients
+   * parse) unless the caller's {@code Accept} names {@code application/problem+json}; the admin API
+   * always answers {@code application/problem+json}.
+   */
+  private static String problemType(Prepared request) {
+    boolean proxy = request.target().contains("/proxy/");
+    boolean asksForProblem =
+        request.headers().stream()
+            .anyMatch(
+                h ->
+                    h.toLowerCase(Locale.ROOT).startsWith("accept:")
+                        && h.toLowerCase(Locale.ROOT).contains("application/problem+json"));
+    return proxy && !asksForProblem ? "application/json" : "application/problem+json";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1174,6 +1534,13 @@ class AttackSuiteTest {
 
   /** Method, target (a template), header lines (templates) and an optional body (a template). */
   record Request(String method, String target, List<String> headers, String body) {
+    Request withBodyReplaced(String from, String to) {
+      if (!body.contains(from)) {
+        throw new IllegalArgumentException("row body lacks " + from);
+      }
+      return new Request(method, target, headers, body.replace(from, to));
+    }
+
     Request with(String headerLine) {
       List<String> all = new ArrayList<>(headers);
       all.add(headerLine);
@@ -1369,6 +1736,36 @@ class AttackSuiteTest {
     };
   }
 
+  /**
+   * Nothing the sandbox received (request lines, headers, bodies of the last requests) contains the
+   * expanded template.
+   */
+  private static Check upstreamNeverSaw(String template) {
+    return (world, attack, reply) -> {
+      String secret = world.expand(template, world.conn);
+      String received = world.sandbox.requests().prettify();
+      assertFalse(received.contains(secret), secret + " reached Dataverse: " + received);
+    };
+  }
+
+  /** The body of the one upstream request contains the expanded template. */
+  private static Check upstreamBodyHas(String template) {
+    return (world, attack, reply) -> {
+      String expected = world.expand(template, world.conn);
+      String body = world.sandbox.requests().getString("[0].body");
+      assertTrue(body != null && body.contains(expected), expected + " not in " + body);
+    };
+  }
+
+  /** The problem's detail (and the Dataverse-shaped error message) says {@code text}. */
+  private static Check detailSays(String text) {
+    return (world, attack, reply) -> {
+      JsonPath body = JsonPath.from(reply.body());
+      assertTrue(body.getString("detail").contains(text), reply.body());
+      assertEquals(body.getString("detail"), body.getString("error.message"));
+    };
+  }
+
   private static Check upstreamHeader(String name, String value) {
     return (world, attack, reply) ->
         assertEquals(
@@ -1417,6 +1814,11 @@ class AttackSuiteTest {
           conn,
           ACCOUNTS_CONTACTS,
           Map.of("access", "full", "entitySets", List.of("accounts", "contacts")));
+      grant(conn, BYPASSER, Map.of("access", "full", "privileges", List.of("bypassBusinessLogic")));
+      grant(
+          conn,
+          PRIVILEGED_PRINCIPAL,
+          Map.of("access", "full", "privileges", List.of("bypassBusinessLogic", "suppressFlows")));
     }
 
     private void createConnection(String id) {
@@ -1475,12 +1877,17 @@ class AttackSuiteTest {
               .replace("{CONN}", connection.toUpperCase(Locale.ROOT))
               .replace("{other}", other)
               .replace("{org}", sandbox.baseUrl())
+              .replace("{gw}", GATEWAY_BASE)
+              .replace("{GW}", GATEWAY_BASE.toUpperCase(Locale.ROOT))
               .replace("{trap}", trap.authority());
       if (s.contains("{fullJwt}")) {
         s = s.replace("{fullJwt}", Jwts.token(FULL));
       }
       if (s.contains("{fullKey}")) {
         s = s.replace("{fullKey}", apiKey(FULL));
+      }
+      if (s.contains("{readerKey}")) {
+        s = s.replace("{readerKey}", apiKey(READER));
       }
       if (s.contains("{readerKeyId}")) {
         apiKey(READER);
