@@ -10,7 +10,11 @@ import java.util.regex.Pattern;
 /**
  * Rewrites links that point at the connection's org so that a client pages through the gateway
  * (contract section 4): {@code Location} / {@code OData-EntityId} header values and the values of
- * {@code @odata.nextLink} / {@code @odata.deltaLink} annotations in a streamed body.
+ * link annotations in a streamed body: {@code @odata.nextLink}, {@code @odata.deltaLink}, {@code
+ * @odata.context} (relative links such as full metadata's {@code @odata.editLink} are resolved
+ * against it, so OData clients such as Olingo follow them through the gateway too), and absolute
+ * {@code @odata.editLink}, {@code @odata.readLink}, {@code @odata.navigationLink}, {@code
+ * @odata.associationLink}, {@code @odata.mediaReadLink}, {@code @odata.mediaEditLink}.
  *
  * <p>In a {@code $batch} response ({@code multipart}), the {@code Location} and {@code
  * OData-EntityId} header lines of the parts are rewritten the same way as the response's own
@@ -20,8 +24,10 @@ import java.util.regex.Pattern;
  * changed, in both spellings Dataverse may use: {@code https://org/…} becomes {@code
  * {gatewayPrefix}/…} and {@code https:\/\/org\/…} becomes the prefix with its slashes escaped the
  * same way. Annotations on navigation properties ({@code "Account_Tasks@odata.nextLink"}) count
- * too: they page an expanded collection. Everything else ({@code @odata.context}, {@code
- * @odata.id}, customer data mentioning the org URL) is left byte for byte.
+ * too: they page an expanded collection. Everything else is left byte for byte: {@code @odata.id}
+ * (it identifies a record, and clients send it back to Dataverse in {@code @odata.bind} and
+ * {@code $ref} bodies, which the gateway does not rewrite) and customer data mentioning the org
+ * URL.
  *
  * <p>Streaming: the body is processed as bytes (UTF-8 sequences split across chunks stay intact),
  * and only a possible org origin right after an annotation's opening quote is held back, at most
@@ -38,7 +44,17 @@ public final class LinkRewriter {
   private static final Pattern PREFIX = Pattern.compile("(?i)https?://[\\x21-\\x7e&&[^\"\\\\?#]]+");
 
   /** Annotation name suffixes; {@code @} occurs only first, so a mismatch restarts at 0 or 1. */
-  private static final byte[][] KEYS = {ascii("@odata.nextLink\""), ascii("@odata.deltaLink\"")};
+  private static final byte[][] KEYS = {
+    ascii("@odata.nextLink\""),
+    ascii("@odata.deltaLink\""),
+    ascii("@odata.context\""),
+    ascii("@odata.editLink\""),
+    ascii("@odata.readLink\""),
+    ascii("@odata.navigationLink\""),
+    ascii("@odata.associationLink\""),
+    ascii("@odata.mediaReadLink\""),
+    ascii("@odata.mediaEditLink\"")
+  };
 
   /**
    * Header lines inside {@code $batch} response parts, matched in lower case; {@code \n} occurs

@@ -22,6 +22,11 @@ class LinkRewriterTest {
   private static final String GW = "https://gw.example.com/proxy/contoso";
   private static final String API = "/api/data/v9.2/";
 
+  /** The body with every {@code @odata.context} value moved from the org to {@code gateway}. */
+  private static String contextAt(String gateway, String body) {
+    return body.replace("\"@odata.context\":\"" + ORG, "\"@odata.context\":\"" + gateway);
+  }
+
   /** Body before and after rewriting, named after what it shows. */
   static Stream<Arguments> bodies() {
     String skip =
@@ -74,25 +79,53 @@ class LinkRewriterTest {
         "@odata.nextLink": ["%1$s/api/x"]}""";
     return Stream.of(
         Arguments.of(
-            "realistic page with nextLink",
+            "realistic page with nextLink and context",
             page.formatted(ORG, ORG + API, skip),
-            page.formatted(ORG, GW + API, skip)),
+            contextAt(GW, page.formatted(ORG, GW + API, skip))),
         Arguments.of(
             "deltaLink with whitespace and upper-case host",
             delta.formatted(ORG, "https://CONTOSO.crm4.Dynamics.com"),
-            delta.formatted(ORG, GW)),
+            contextAt(GW, delta.formatted(ORG, GW))),
         Arguments.of(
-            "body without links",
+            "body without links but its context",
             "{\"@odata.context\":\"" + ORG + "/api/data/v9.2/$metadata#accounts\",\"value\":[]}",
-            "{\"@odata.context\":\"" + ORG + "/api/data/v9.2/$metadata#accounts\",\"value\":[]}"),
+            "{\"@odata.context\":\"" + GW + "/api/data/v9.2/$metadata#accounts\",\"value\":[]}"),
         Arguments.of(
             "multipart batch response with a nextLink",
             batch.formatted(ORG, ORG),
-            batch.formatted(ORG, GW)),
+            contextAt(GW, batch.formatted(ORG, GW))),
         Arguments.of(
-            "org URL in customer data and look-alike annotations stay",
+            "org URL in customer data, @odata.id and look-alike annotations stay",
             customerData.formatted(ORG),
-            customerData.formatted(ORG)),
+            customerData
+                .formatted(ORG)
+                .replace("\"@odata.editLink\":\"" + ORG, "\"@odata.editLink\":\"" + GW)),
+        Arguments.of(
+            "full-metadata link annotations, absolute",
+            "{\"@odata.readLink\":\""
+                + ORG
+                + "/a\",\"p@odata.navigationLink\":\""
+                + ORG
+                + "/b\",\"p@odata.associationLink\":\""
+                + ORG
+                + "/c\","
+                + "\"f@odata.mediaReadLink\":\""
+                + ORG
+                + "/d\",\"f@odata.mediaEditLink\":\""
+                + ORG
+                + "/e\",\"@odata.editLink\":\"accounts(1)\"}",
+            "{\"@odata.readLink\":\""
+                + GW
+                + "/a\",\"p@odata.navigationLink\":\""
+                + GW
+                + "/b\",\"p@odata.associationLink\":\""
+                + GW
+                + "/c\","
+                + "\"f@odata.mediaReadLink\":\""
+                + GW
+                + "/d\",\"f@odata.mediaEditLink\":\""
+                + GW
+                + "/e\",\"@odata.editLink\":\"accounts(1)\"}"),
         Arguments.of(
             "JSON-escaped slashes",
             "{\"@odata.nextLink\":\"https:\\/\\/contoso.crm4.dynamics.com\\/api\\/data?$top=1\"}",
