@@ -55,6 +55,55 @@ class GrantAdminTest {
   }
 
   @Test
+  void privilegesAreStoredShownAndReplaced() {
+    admin()
+        .body(Map.of("access", "write"))
+        .put("/admin/v1/connections/contoso/grants/engine-1")
+        .then()
+        .statusCode(200)
+        .body("privileges", equalTo(List.of()));
+    admin()
+        .body(
+            Map.of(
+                "access",
+                "write",
+                "privileges",
+                List.of("suppressFlows", "bypassBusinessLogic", "suppressFlows")))
+        .put("/admin/v1/connections/contoso/grants/engine-1")
+        .then()
+        .statusCode(200)
+        .body("privileges", equalTo(List.of("bypassBusinessLogic", "suppressFlows")));
+    admin()
+        .get("/admin/v1/connections/contoso/grants")
+        .then()
+        .body("[0].privileges", equalTo(List.of("bypassBusinessLogic", "suppressFlows")));
+    admin()
+        .body(Map.of("access", "write", "privileges", List.of()))
+        .put("/admin/v1/connections/contoso/grants/engine-1")
+        .then()
+        .statusCode(200)
+        .body("privileges", equalTo(List.of()));
+  }
+
+  @Test
+  void unknownPrivilegesAreValidationErrors() {
+    admin()
+        .body(Map.of("access", "write", "privileges", List.of("bypassBusinessLogic", "admin")))
+        .put("/admin/v1/connections/contoso/grants/engine-1")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("validation_failed"))
+        .body("errors[0].field", equalTo("privileges[1]"));
+    admin()
+        .body("{\"access\":\"write\",\"privileges\":\"bypassBusinessLogic\"}")
+        .put("/admin/v1/connections/contoso/grants/engine-1")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("privileges"));
+    admin().get("/admin/v1/connections/contoso/grants").then().body("$", hasSize(0));
+  }
+
+  @Test
   void principalsMayBeGroupsAndServiceAccounts() {
     for (String principal :
         List.of(
