@@ -50,8 +50,13 @@ class PublicBasesTest {
           plain.example.com     | -1   | http://plain.example.com:80
           plain.example.com     | 80   | http://plain.example.com:80
           plain.example.com     | 443  | https://primary.example.com
+          [::1]                 | 9090 | http://[::1]:9090
           ::1                   | 9090 | http://[::1]:9090
           [::1]                 | -1   | https://primary.example.com
+          [2001:db8::1]         | -1   | http://[2001:DB8::1]
+          [2001:DB8::1]         | 80   | http://[2001:DB8::1]
+          2001:db8::1           | -1   | http://[2001:DB8::1]
+          [2001:db8::2]         | -1   | https://primary.example.com
           primary.example.com   | -1   | https://primary.example.com
           evil.example.com      | 443  | https://primary.example.com
           gw.example.com.evil   | -1   | https://primary.example.com
