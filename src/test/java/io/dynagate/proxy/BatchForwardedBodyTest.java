@@ -1,0 +1,876 @@
+package io.dynagate.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dynagate.grant.Privilege;
+import io.dynagate.problem.GatewayProblem;
+import io.dynagate.problem.ProblemCode;
+import io.dynagate.proxy.BatchInspector.BatchPart;
+import io.dynagate.proxy.BatchInspector.Inspected;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The body {@link BatchInspector} writes anew for Dataverse (contract section 4): exactly what was
+ * checked, on CRLF, without preamble and epilogue, inner URLs at the gateway pointed at the org,
+ * credentials and routing headers gone, bodies byte for byte.
+ */
+class BatchForwardedBodyTest {
+  private static final String ORG = "https://contoso.crm.dynamics.com";
+  private static final String GW = "https://gw.example.com/proxy/contoso";
+  private static final String GW2 = "https://gw2.example.com/base/proxy/contoso";
+  private static final List<String> PREFIXES = List.of(GW, GW2);
+  private static final String KEY = "dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+  private static final String ID = "00000000-0000-0000-0000-000000000001";
+  private static final String CT = "multipart/mixed; boundary=b_1";
+
+  private final BatchInspector inspector =
+      new BatchInspector(new PathPolicy(List.of("api/data/")), 20);
+
+  // --- whole batches as real clients write them -------------------------------------------------
+
+  private static final String DWA_BOUNDARY = "dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b";
+  private static final String DWA_CT = "multipart/mixed;boundary=" + DWA_BOUNDARY;
+
+  /**
+   * As dynamics-web-api 2.5.0 ({@code convertToBatch}) writes it with the gateway as its server and
+   * the API key in the request headers it copies into every part: lines joined by CRLF, an empty
+   * line before the first boundary, absolute URLs, Content-IDs from 100001.
+   */
+  private static final String DWA =
+      crlf(
+          """
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://gw.example.com/proxy/contoso/api/data/v9.2/accounts?$select=name&$top=2 HTTP/1.1
+          Accept: application/json
+          X-Api-Key: dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+          Prefer: odata.include-annotations="*"
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: multipart/mixed;boundary=changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-ID: 100001
+
+          POST https://gw.example.com/proxy/contoso/api/data/v9.2/accounts HTTP/1.1
+          Content-Type: application/json
+          X-Api-Key: dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+
+          {"name":"Zo\\u00eb"}
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-ID: 100002
+
+          POST $100001/contact_customer_accounts HTTP/1.1
+          Content-Type: application/json
+          X-Api-Key: dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+
+          {"lastname":"Smith"}
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d--
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://gw.example.com/proxy/contoso/api/data/v9.2/contacts(00000000-0000-0000-0000-000000000001)?$select=fullname HTTP/1.1
+          Accept: application/json
+          X-Api-Key: dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b--
+          """);
+
+  /** What Dataverse receives for {@link #DWA}. */
+  private static final String DWA_FORWARDED =
+      crlf(
+          """
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://contoso.crm.dynamics.com/api/data/v9.2/accounts?$select=name&$top=2 HTTP/1.1
+          Accept: application/json
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+          Prefer: odata.include-annotations="*"
+
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: multipart/mixed;boundary=changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-ID: 100001
+
+          POST https://contoso.crm.dynamics.com/api/data/v9.2/accounts HTTP/1.1
+          Content-Type: application/json
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+
+          {"name":"Zo\\u00eb"}
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-ID: 100002
+
+          POST $100001/contact_customer_accounts HTTP/1.1
+          Content-Type: application/json
+
+          {"lastname":"Smith"}
+
+          --changeset_1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d--
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://contoso.crm.dynamics.com/api/data/v9.2/contacts(00000000-0000-0000-0000-000000000001)?$select=fullname HTTP/1.1
+          Accept: application/json
+
+
+          --dwa_batch_5f0a0c7e-6f0b-4b9b-9a7e-0c1d2e3f4a5b--
+          """);
+
+  @Test
+  void aDynamicsWebApiBatchReachesTheOrgWithoutTheApiKey() {
+    Inspected inspected = inspect(DWA, DWA_CT);
+
+    assertEquals(DWA_FORWARDED, latin1(inspected.forwarded()));
+    assertEquals(
+        List.of(
+            "GET api/data/v9.2/accounts",
+            "POST api/data/v9.2/accounts",
+            "POST $100001/contact_customer_accounts",
+            "GET api/data/v9.2/contacts(" + ID + ")"),
+        summary(inspected.parts()));
+    assertEquals(
+        List.of("accounts", "accounts", "accounts", "contacts"),
+        inspected.parts().stream().map(p -> p.path().entitySet()).toList());
+  }
+
+  private static final String OLINGO_CT =
+      "multipart/mixed;boundary=batch_36522ad7-fc75-4b56-8c71-56071383e77b";
+
+  /**
+   * Olingo-style: a gateway base with a path, credentials and cookies in every part, a {@code Host}
+   * header, {@code Content-Id} spelled Olingo's way, a {@code $1} reference with {@code If-Match}
+   * and an org URL next to gateway URLs.
+   */
+  private static final String OLINGO =
+      crlf(
+          """
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://gw2.example.com/base/proxy/contoso/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000001)?$select=name HTTP/1.1
+          Accept: application/json;odata.metadata=minimal
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+          Authorization: Bearer dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+          Cookie: ARRAffinity=abc; ReqClientId=1
+          Host: gw2.example.com
+          User-Agent: Apache-Olingo/4.10.0
+
+
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b
+          Content-Type: multipart/mixed;boundary=changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 1
+
+          POST https://gw2.example.com/base/proxy/contoso/api/data/v9.2/tasks HTTP/1.1
+          Accept: application/json;odata.metadata=minimal
+          Content-Type: application/json;odata.metadata=minimal
+          Content-Length: 29
+          Authorization: Bearer dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+          X-Forwarded-For: 10.0.0.1
+
+          {"subject":"Task 1 in batch"}
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 2
+
+          PATCH $1 HTTP/1.1
+          Content-Type: application/json;odata.metadata=minimal
+          If-Match: *
+          Authorization: Bearer dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+
+          {"description":"changed"}
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 3
+
+          DELETE https://contoso.crm.dynamics.com/api/data/v9.2/tasks(00000000-0000-0000-0000-000000000001) HTTP/1.1
+          Authorization: Bearer dgk_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG
+
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9--
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b--
+          """);
+
+  private static final String OLINGO_FORWARDED =
+      crlf(
+          """
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+
+          GET https://contoso.crm.dynamics.com/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000001)?$select=name HTTP/1.1
+          Accept: application/json;odata.metadata=minimal
+          OData-MaxVersion: 4.0
+          OData-Version: 4.0
+          User-Agent: Apache-Olingo/4.10.0
+
+
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b
+          Content-Type: multipart/mixed;boundary=changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 1
+
+          POST https://contoso.crm.dynamics.com/api/data/v9.2/tasks HTTP/1.1
+          Accept: application/json;odata.metadata=minimal
+          Content-Type: application/json;odata.metadata=minimal
+          Content-Length: 29
+
+          {"subject":"Task 1 in batch"}
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 2
+
+          PATCH $1 HTTP/1.1
+          Content-Type: application/json;odata.metadata=minimal
+          If-Match: *
+
+          {"description":"changed"}
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9
+          Content-Type: application/http
+          Content-Transfer-Encoding: binary
+          Content-Id: 3
+
+          DELETE https://contoso.crm.dynamics.com/api/data/v9.2/tasks(00000000-0000-0000-0000-000000000001) HTTP/1.1
+
+
+          --changeset_f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9--
+          --batch_36522ad7-fc75-4b56-8c71-56071383e77b--
+          """);
+
+  @Test
+  void anOlingoStyleBatchReachesTheOrgWithoutCredentialsCookiesOrRoutingHeaders() {
+    Inspected inspected = inspect(OLINGO, OLINGO_CT);
+
+    assertEquals(OLINGO_FORWARDED, latin1(inspected.forwarded()));
+    assertEquals(
+        List.of(
+            "GET api/data/v9.2/accounts(" + ID + ")",
+            "POST api/data/v9.2/tasks",
+            "PATCH $1",
+            "DELETE api/data/v9.2/tasks(" + ID + ")"),
+        summary(inspected.parts()));
+    assertEquals(
+        List.of("accounts", "tasks", "tasks", "tasks"),
+        inspected.parts().stream().map(p -> p.path().entitySet()).toList());
+  }
+
+  // --- framing ---------------------------------------------------------------------------------
+
+  /** LF line ends, a pretty-printed JSON body (its LFs are the body's), no final newline. */
+  private static final String LF_BATCH =
+      """
+      --b_1
+      Content-Type: application/http
+
+      GET api/data/v9.2/accounts HTTP/1.1
+      Accept: application/json
+
+      --b_1
+      Content-Type: application/http
+
+      POST /api/data/v9.2/accounts HTTP/1.1
+      Content-Type: application/json
+
+      {
+        "name": "A"
+      }
+      --b_1--""";
+
+  private static final String LF_FORWARDED =
+      "--b_1\r\n"
+          + "Content-Type: application/http\r\n"
+          + "\r\n"
+          + "GET api/data/v9.2/accounts HTTP/1.1\r\n"
+          + "Accept: application/json\r\n"
+          + "\r\n"
+          + "\r\n"
+          + "--b_1\r\n"
+          + "Content-Type: application/http\r\n"
+          + "\r\n"
+          + "POST /api/data/v9.2/accounts HTTP/1.1\r\n"
+          + "Content-Type: application/json\r\n"
+          + "\r\n"
+          + "{\n  \"name\": \"A\"\n}\r\n"
+          + "--b_1--\r\n";
+
+  @Test
+  void lfLineEndsAreWrittenAsCrlfButBodiesKeepTheirs() {
+    assertEquals(LF_FORWARDED, latin1(inspect(LF_BATCH, CT).forwarded()));
+  }
+
+  @Test
+  void mixedLineEndsAreWrittenAsCrlf() {
+    String mixed =
+        LF_BATCH
+            .replaceFirst("\n", "\r\n")
+            .replace("Accept: application/json\n", "Accept: application/json\r\n");
+    assertEquals(LF_FORWARDED, latin1(inspect(mixed, CT).forwarded()));
+  }
+
+  @Test
+  void preambleEpilogueAndTransportPaddingAreNotForwarded() {
+    String body =
+        crlf(
+            """
+            This is a preamble; Dataverse would ignore it, so nobody needs it.
+            --b_1 \t
+            Content-Type: multipart/mixed; boundary=cs_1
+
+            change set preamble
+            --cs_1
+            Content-Type: application/http
+            Content-ID: 1
+
+            POST api/data/v9.2/accounts HTTP/1.1
+
+            {}
+            --cs_1--
+            change set epilogue
+            --b_1--
+            epilogue, also dropped
+            """);
+    String forwarded =
+        crlf(
+            """
+            --b_1
+            Content-Type: multipart/mixed; boundary=cs_1
+
+            --cs_1
+            Content-Type: application/http
+            Content-ID: 1
+
+            POST api/data/v9.2/accounts HTTP/1.1
+
+            {}
+            --cs_1--
+            --b_1--
+            """);
+    assertEquals(forwarded, latin1(inspect(body, CT).forwarded()));
+  }
+
+  @Test
+  void contentIdsAndReferencesAreForwardedAsWritten() {
+    String body =
+        crlf(
+            """
+            --b_1
+            Content-Type: multipart/mixed; boundary=cs_1
+
+            --cs_1
+            Content-Type: application/http
+            Content-ID: <1>
+
+            POST api/data/v9.2/accounts HTTP/1.1
+            Content-Type: application/json
+
+            {"name":"A"}
+            --cs_1
+            Content-Type: application/http
+            Content-ID: 2
+
+            POST $1/contact_customer_accounts?$select=fullname HTTP/1.1
+            Content-Type: application/json
+
+            {"lastname":"B"}
+            --cs_1
+            Content-Type: application/http
+            Content-ID: 3
+
+            PATCH $1 HTTP/1.1
+            Content-Type: application/json
+
+            {"description":"C"}
+            --cs_1--
+            --b_1--
+            """);
+    Inspected inspected = inspect(body, CT);
+
+    assertEquals(body, latin1(inspected.forwarded()), "nothing to change in this one");
+    assertEquals(
+        List.of("POST api/data/v9.2/accounts", "POST $1/contact_customer_accounts", "PATCH $1"),
+        summary(inspected.parts()));
+    assertEquals("$select=fullname", inspected.parts().get(1).path().rawQuery());
+    assertEquals(
+        List.of("accounts", "accounts", "accounts"),
+        inspected.parts().stream().map(p -> p.path().entitySet()).toList());
+  }
+
+  @Test
+  void mimeHeadersAreWrittenAsNameColonSpaceValueOnOneLine() {
+    String body =
+        crlf(
+            """
+            --b_1
+            Content-Type:application/http
+            X-Note:   folded
+             over two lines   \t
+            content-transfer-encoding: binary
+
+            GET api/data/v9.2/accounts HTTP/1.1
+            Accept:application/json
+            X-Spaced:   kept as written  \t
+
+            --b_1--
+            """);
+    String forwarded =
+        crlf(
+            """
+            --b_1
+            Content-Type: application/http
+            X-Note: folded over two lines
+            content-transfer-encoding: binary
+
+            GET api/data/v9.2/accounts HTTP/1.1
+            Accept:application/json
+            X-Spaced:   kept as written  \t
+
+
+            --b_1--
+            """);
+    assertEquals(forwarded, latin1(inspect(body, CT).forwarded()));
+  }
+
+  // --- inner targets ---------------------------------------------------------------------------
+
+  static Stream<Arguments> targets() {
+    String path = "api/data/v9.2/accounts";
+    String org = ORG + "/" + path;
+    return Stream.of(
+        // target as the client wrote it, what Dataverse receives (null: path_not_allowed)
+        Arguments.of(GW + "/" + path, org),
+        Arguments.of(GW + "/" + path + "?$select=name&$top=1", org + "?$select=name&$top=1"),
+        Arguments.of("HTTPS://GW.EXAMPLE.COM/proxy/contoso/" + path, org),
+        Arguments.of("https://Gw.Example.Com/proxy/contoso/" + path, org),
+        Arguments.of(GW2 + "/" + path, org),
+        Arguments.of("https://GW2.example.com/base/proxy/contoso/" + path, org),
+        Arguments.of(org, org),
+        Arguments.of(
+            "HTTPS://Contoso.CRM.Dynamics.com/" + path, "HTTPS://Contoso.CRM.Dynamics.com/" + path),
+        Arguments.of("/" + path, "/" + path),
+        Arguments.of(path, path),
+        Arguments.of(path + "?$filter=name%20eq%20'A'", path + "?$filter=name%20eq%20'A'"),
+        // the gateway prefix must match exactly: path and id case, the base path, the id itself
+        Arguments.of("https://gw.example.com/PROXY/contoso/" + path, null),
+        Arguments.of("https://gw.example.com/proxy/Contoso/" + path, null),
+        Arguments.of("https://gw.example.com/proxy/other/" + path, null),
+        Arguments.of("https://gw.example.com/proxy/contoso-2/" + path, null),
+        Arguments.of("https://gw.example.com/proxy/contosoapi/data/v9.2/accounts", null),
+        Arguments.of("https://gw.example.com/proxy/contoso", null),
+        Arguments.of("https://gw.example.com/proxy/contoso/", null),
+        Arguments.of("https://gw.example.com/proxy/" + path, null),
+        Arguments.of("https://gw2.example.com/BASE/proxy/contoso/" + path, null),
+        Arguments.of("https://gw2.example.com/proxy/contoso/" + path, null),
+        Arguments.of("https://gw.example.com/base/proxy/contoso/" + path, null),
+        // what follows the prefix passes the path policy like a direct request
+        Arguments.of(GW + "/../other/" + path, null),
+        Arguments.of(GW + "/api/data/v9.2/../../../proxy/other/" + path, null),
+        Arguments.of(GW + "/api/data/v9.2/%2e%2e/accounts", null),
+        Arguments.of(GW + "/api/data/v9.2/%2E%2E/accounts", null),
+        Arguments.of(GW + "//" + path, null),
+        Arguments.of(GW + "/" + ORG + "/" + path, null),
+        Arguments.of(GW + "/api/other/v1/accounts", null),
+        // the authority must be the base's: no user info, no other port, no other host or scheme
+        Arguments.of("https://user@gw.example.com/proxy/contoso/" + path, null),
+        Arguments.of("https://gw.example.com@evil.example/proxy/contoso/" + path, null),
+        Arguments.of("https://gw.example.com:8443/proxy/contoso/" + path, null),
+        Arguments.of("https://gw.example.com:443/proxy/contoso/" + path, null),
+        Arguments.of("http://gw.example.com/proxy/contoso/" + path, null),
+        Arguments.of("https://gw.example.com.evil.example/proxy/contoso/" + path, null),
+        Arguments.of("https://evil.example/proxy/contoso/" + path, null),
+        Arguments.of("https://evil.example/" + path, null));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("targets")
+  void innerTargetsAtThisConnectionOnTheGatewayAreSentToTheOrg(String target, String forwarded) {
+    String body = batch("GET " + target + " HTTP/1.1\r\nAccept: application/json");
+    if (forwarded == null) {
+      GatewayProblem p = assertThrows(GatewayProblem.class, () -> inspect(body, CT));
+      assertEquals(ProblemCode.PATH_NOT_ALLOWED, p.code());
+      return;
+    }
+    Inspected inspected = inspect(body, CT);
+    assertEquals(
+        batch("GET " + forwarded + " HTTP/1.1\r\nAccept: application/json"),
+        latin1(inspected.forwarded()));
+    assertEquals("accounts", inspected.parts().get(0).path().entitySet());
+  }
+
+  @Test
+  void withoutGatewayPrefixesAGatewayUrlIsNotAllowed() {
+    String body = batch("GET " + GW + "/api/data/v9.2/accounts HTTP/1.1");
+    GatewayProblem p =
+        assertThrows(GatewayProblem.class, () -> inspector.inspect(bytes(body), CT, ORG));
+    assertEquals(ProblemCode.PATH_NOT_ALLOWED, p.code());
+  }
+
+  @Test
+  void prefixesWithATrailingSlashMatchTheSame() {
+    String body = batch("GET " + GW2 + "/api/data/v9.2/accounts HTTP/1.1");
+    Inspected inspected =
+        inspector.inspect(bytes(body), CT, ORG + "/", List.of(GW + "/", GW2 + "/"));
+    assertEquals(
+        batch("GET " + ORG + "/api/data/v9.2/accounts HTTP/1.1"), latin1(inspected.forwarded()));
+  }
+
+  // --- headers ---------------------------------------------------------------------------------
+
+  /** A header line and whether it reaches Dataverse (inside a part, MIME-level or inner). */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          Authorization: Bearer dgk_secret             | false
+          authorization: Basic eDp5                    | false
+          X-Api-Key: dgk_secret                        | false
+          X-API-KEY: dgk_secret                        | false
+          Cookie: ARRAffinity=1                        | false
+          Host: evil.example.com                       | false
+          Forwarded: for=1.2.3.4;host=evil             | false
+          X-Forwarded-For: 1.2.3.4                     | false
+          X-Forwarded-Host: evil.example.com           | false
+          x-forwarded-proto: http                      | false
+          Connection: close                            | false
+          Keep-Alive: timeout=5                        | false
+          Proxy-Authorization: Basic eDp5              | false
+          Proxy-Connection: keep-alive                 | false
+          TE: trailers                                 | false
+          Trailer: X-Checksum                          | false
+          Upgrade: h2c                                 | false
+          Expect: 100-continue                         | false
+          X-HTTP-Method-Override: DELETE               | false
+          X-Original-URL: /api/data/v9.2/systemusers   | false
+          Content-Length: 2                            | true
+          Accept: application/json                     | true
+          If-Match: *                                  | true
+          Prefer: return=representation                | true
+          OData-Version: 4.0                           | true
+          MSCRM.SuppressDuplicateDetection: false      | true
+          CallerObjectId: 00000000-0000-0000-0000-000000000002 | true
+          MSCRM.BypassCustomPluginExecution: true      | true
+          X-Forwarded: 1                               | true
+          X-Api-Key-Id: 7                              | true
+          """)
+  void aHeaderReachesDataverseOnlyIfTheHeaderPolicyLetsItInBatch(String header, boolean kept) {
+    String inner = batchWithHeaders("", header);
+    String mime = batchWithHeaders(header, "");
+    assertEquals(
+        kept ? inner : batchWithHeaders("", ""), latin1(inspect(inner, CT).forwarded()), "inner");
+    assertEquals(
+        kept ? mime : batchWithHeaders("", ""), latin1(inspect(mime, CT).forwarded()), "MIME");
+  }
+
+  @Test
+  void headersNamedInConnectionAreDroppedAtTheirOwnLevel() {
+    String body =
+        crlf(
+            """
+            --b_1
+            Content-Type: application/http
+            Connection: X-Mime-Hop, x-both
+            X-Mime-Hop: 1
+            X-Both: mime
+            X-Inner-Hop: kept at MIME level
+
+            POST api/data/v9.2/notes HTTP/1.1
+            Content-Type: text/plain
+            Connection: x-inner-hop,X-BOTH
+            X-Inner-Hop: 2
+            x-both: inner
+            X-Mime-Hop: kept inside
+            Content-Length: 2
+
+            hi
+            --b_1--
+            """);
+    String forwarded =
+        crlf(
+            """
+            --b_1
+            Content-Type: application/http
+            X-Inner-Hop: kept at MIME level
+
+            POST api/data/v9.2/notes HTTP/1.1
+            Content-Type: text/plain
+            X-Mime-Hop: kept inside
+            Content-Length: 2
+
+            hi
+            --b_1--
+            """);
+    assertEquals(forwarded, latin1(inspect(body, CT).forwarded()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "Transfer-Encoding: chunked",
+        "transfer-encoding: chunked",
+        "TRANSFER-ENCODING: identity",
+        "Transfer-Encoding: gzip, chunked",
+        "Transfer-Encoding:",
+      })
+  void aTransferEncodingOfAnInnerRequestIsABadRequest(String header) {
+    String body = batchWithHeaders("", header);
+    GatewayProblem p = assertThrows(GatewayProblem.class, () -> inspect(body, CT));
+    assertEquals(ProblemCode.BAD_REQUEST, p.code());
+  }
+
+  @Test
+  void aTransferEncodingAmongThePartsMimeHeadersIsDroppedLikeAnyHopByHopHeader() {
+    String body = batchWithHeaders("Transfer-Encoding: chunked", "");
+    assertEquals(batchWithHeaders("", ""), latin1(inspect(body, CT).forwarded()));
+  }
+
+  static Stream<Arguments> privilegedHeaders() {
+    Set<Privilege> bypass = Set.of(Privilege.BYPASS_BUSINESS_LOGIC);
+    Set<Privilege> flows = Set.of(Privilege.SUPPRESS_FLOWS);
+    return Stream.of(
+        Arguments.of("MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync", bypass),
+        Arguments.of("mscrm.bypassbusinesslogicexecution: CustomSync", bypass),
+        Arguments.of("MSCRM.BypassBusinessLogicExecutionStepIds: 0000-1", bypass),
+        Arguments.of("MSCRM.BypassCustomPluginExecution: true", bypass),
+        Arguments.of("MSCRM.BYPASSCUSTOMPLUGINEXECUTION: false", bypass),
+        Arguments.of("MSCRM.SuppressCallbackRegistrationExpanderJob: true", flows),
+        Arguments.of("mscrm.suppresscallbackregistrationexpanderjob: false", flows),
+        Arguments.of("MSCRM.SuppressDuplicateDetection: true", Set.of()),
+        Arguments.of("MSCRM.BypassCustomPluginExecutionX: true", Set.of()),
+        Arguments.of("X-MSCRM.BypassCustomPluginExecution: true", Set.of()));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("privilegedHeaders")
+  void privilegedHeadersAreReportedPerPartAndForwarded(String header, Set<Privilege> expected) {
+    for (String body : List.of(batchWithHeaders("", header), batchWithHeaders(header, ""))) {
+      String twoParts =
+          body.replace("--b_1--\r\n", "")
+              + "--b_1\r\nContent-Type: application/http\r\n\r\n"
+              + "GET api/data/v9.2/contacts HTTP/1.1\r\n\r\n\r\n--b_1--\r\n";
+      Inspected inspected = inspect(twoParts, CT);
+      assertEquals(expected, inspected.parts().get(0).privileges(), body);
+      assertEquals(Set.of(), inspected.parts().get(1).privileges(), "the other part asks nothing");
+      assertEquals(twoParts, latin1(inspected.forwarded()), "the header stays for Dataverse");
+    }
+  }
+
+  @Test
+  void privilegesOfMimeAndInnerHeadersAddUp() {
+    String body =
+        batchWithHeaders(
+            "MSCRM.SuppressCallbackRegistrationExpanderJob: true",
+            "MSCRM.BypassBusinessLogicExecution: CustomSync");
+    assertEquals(
+        Set.of(Privilege.BYPASS_BUSINESS_LOGIC, Privilege.SUPPRESS_FLOWS),
+        inspect(body, CT).parts().get(0).privileges());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {"MSCRMCallerID: 00000000-0000-0000-0000-000000000002", "callerobjectid: x"})
+  void impersonationAmongThePartsMimeHeadersIsReportedAndForwarded(String header) {
+    String body = batchWithHeaders(header, "");
+    Inspected inspected = inspect(body, CT);
+    assertTrue(inspected.parts().get(0).impersonation());
+    assertEquals(body, latin1(inspected.forwarded()));
+  }
+
+  // --- bodies ----------------------------------------------------------------------------------
+
+  @Test
+  void innerBodiesAreCopiedByteForByte() {
+    byte[] utf8 =
+        bytes("{\"name\":\"Zoë Café 日本語 😀\",\r\n\"description\":\r\"b\\u00e9\"}\n\t \r\n");
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (int b = 0; b < 256; b++) {
+      all.write(b);
+    }
+    byte[] binary = all.toByteArray();
+
+    byte[] body =
+        concat(
+            bytes(
+                "--b_1\r\nContent-Type: application/http\r\n\r\n"
+                    + "POST api/data/v9.2/accounts HTTP/1.1\r\n"
+                    + "Content-Type: application/json; charset=utf-8\r\n\r\n"),
+            utf8,
+            bytes(
+                "\r\n--b_1\r\nContent-Type: application/http\r\n\r\n"
+                    + "PUT api/data/v9.2/annotations("
+                    + ID
+                    + ")/documentbody/$value HTTP/1.1\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n"),
+            binary,
+            bytes("\r\n--b_1--\r\n"));
+
+    Inspected inspected = inspector.inspect(body, CT, ORG, PREFIXES);
+
+    assertArrayEquals(body, inspected.forwarded());
+    assertFalse(inspected.parts().get(0).body().unknown(), "the JSON body was read");
+    assertTrue(inspected.parts().get(1).body().unknown(), "not JSON");
+  }
+
+  @Test
+  void nonAsciiInnerHeaderValuesKeepTheirBytes() {
+    byte[] body =
+        bytes(
+            "--b_1\r\nContent-Type: application/http\r\n\r\n"
+                + "GET api/data/v9.2/accounts HTTP/1.1\r\n"
+                + "X-Name: Zoë 日本\r\n\r\n\r\n--b_1--\r\n");
+    assertArrayEquals(body, inspector.inspect(body, CT, ORG, PREFIXES).forwarded());
+  }
+
+  // --- the forwarded body means what was checked -----------------------------------------------
+
+  static Stream<Arguments> batches() {
+    return Stream.of(
+        Arguments.of("dynamics-web-api", DWA, DWA_CT),
+        Arguments.of("Olingo style", OLINGO, OLINGO_CT),
+        Arguments.of("LF line ends", LF_BATCH, CT),
+        Arguments.of(
+            "privileged, impersonating and dropped headers on both levels",
+            batchWithHeaders(
+                "MSCRMCallerID: 2\r\nCookie: a=1\r\nMSCRM.BypassCustomPluginExecution: true",
+                "CallerObjectId: 3\r\nX-Api-Key: "
+                    + KEY
+                    + "\r\nMSCRM.SuppressCallbackRegistrationExpanderJob: true"),
+            CT),
+        Arguments.of(
+            "a change set with references and a gateway URL",
+            crlf(
+                """
+                preamble
+                --b_1
+                Content-Type: multipart/mixed; boundary="cs 1"
+
+                --cs 1
+                Content-Type: application/http
+                Content-ID: a.1
+
+                POST https://gw2.example.com/base/proxy/contoso/api/data/v9.2/accounts HTTP/1.1
+                Content-Type: application/json
+
+                {"name":"A","primarycontactid":{"lastname":"B"}}
+                --cs 1
+                Content-Type: application/http
+                Content-ID: a.2
+
+                DELETE $a.1 HTTP/1.1
+
+                --cs 1--
+                --b_1--
+                epilogue
+                """),
+            CT));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("batches")
+  void theForwardedBodyParsesToTheSamePartsAndIsWrittenAgainUnchanged(
+      String name, String body, String contentType) {
+    Inspected first = inspect(body, contentType);
+    Inspected second = inspector.inspect(first.forwarded(), contentType, ORG, PREFIXES);
+
+    assertEquals(first.parts(), second.parts());
+    assertArrayEquals(first.forwarded(), second.forwarded());
+    String forwarded = latin1(first.forwarded());
+    assertFalse(forwarded.contains(KEY), "no API key reaches Dataverse");
+    assertFalse(forwarded.contains("gw.example.com") || forwarded.contains("gw2.example.com"));
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private Inspected inspect(String body, String contentType) {
+    return inspector.inspect(bytes(body), contentType, ORG, PREFIXES);
+  }
+
+  private static List<String> summary(List<BatchPart> parts) {
+    return parts.stream().map(p -> p.method() + " " + p.path().path()).toList();
+  }
+
+  /** A batch of one GET part whose request line and headers are {@code request}. */
+  private static String batch(String request) {
+    return "--b_1\r\nContent-Type: application/http\r\n\r\n" + request + "\r\n\r\n\r\n--b_1--\r\n";
+  }
+
+  /** One POST part with extra MIME headers and extra inner headers (CRLF-separated, or empty). */
+  private static String batchWithHeaders(String mime, String inner) {
+    return "--b_1\r\nContent-Type: application/http\r\n"
+        + (mime.isEmpty() ? "" : mime + "\r\n")
+        + "\r\nPOST api/data/v9.2/notes HTTP/1.1\r\nContent-Type: application/json\r\n"
+        + (inner.isEmpty() ? "" : inner + "\r\n")
+        + "\r\n{}\r\n--b_1--\r\n";
+  }
+
+  /** Text-block lines (LF) as CRLF lines; a {@code \t} escape survives as a tab. */
+  private static String crlf(String lf) {
+    return lf.replace("\n", "\r\n");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String latin1(byte[] b) {
+    return new String(b, StandardCharsets.ISO_8859_1);
+  }
+}
