@@ -447,7 +447,10 @@ public final class BatchInspector {
     }
     String relative;
     String forwarded = target;
-    if (target.contains("://")) {
+    int query = target.indexOf('?');
+    // only the part before the query can make a target absolute: a relative target may carry a
+    // URL in its query ($filter=websiteurl eq 'https://…') as a direct request may
+    if ((query < 0 ? target : target.substring(0, query)).contains("://")) {
       String orgPrefix = targets.org() + "/";
       String gateway = gatewayPrefix(target, targets.gatewayPrefixes());
       if (target.regionMatches(true, 0, orgPrefix, 0, orgPrefix.length())) {

@@ -500,6 +500,17 @@ class BatchForwardedBodyTest {
         Arguments.of("/" + path, "/" + path),
         Arguments.of(path, path),
         Arguments.of(path + "?$filter=name%20eq%20'A'", path + "?$filter=name%20eq%20'A'"),
+        // a URL in the query does not make a relative target absolute (nor does it directly)
+        Arguments.of(
+            path + "?$filter=websiteurl%20eq%20'https://www.contoso.com'",
+            path + "?$filter=websiteurl%20eq%20'https://www.contoso.com'"),
+        Arguments.of(
+            "/" + path + "?$filter=contains(websiteurl,'http://x')",
+            "/" + path + "?$filter=contains(websiteurl,'http://x')"),
+        Arguments.of(
+            GW + "/" + path + "?$filter=websiteurl%20eq%20'https://x'",
+            org + "?$filter=websiteurl%20eq%20'https://x'"),
+        Arguments.of("api/data/v9.2/https://evil.example/accounts", null),
         // the gateway prefix must match exactly: path and id case, the base path, the id itself
         Arguments.of("https://gw.example.com/PROXY/contoso/" + path, null),
         Arguments.of("https://gw.example.com/proxy/Contoso/" + path, null),
@@ -545,6 +556,19 @@ class BatchForwardedBodyTest {
         batch("GET " + forwarded + " HTTP/1.1\r\nAccept: application/json"),
         latin1(inspected.forwarded()));
     assertEquals("accounts", inspected.parts().get(0).path().entitySet());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "api/data/v9.2/accounts?$filter=websiteurl%20eq%20'https://www.contoso.com'",
+        "api/data/v9.2/accounts?$filter=contains(websiteurl,'http://x')"
+      })
+  void aUrlInTheQueryIsAllowedInsideABatchAsItIsDirectly(String target) {
+    new PathPolicy(List.of("api/data/")).check(target);
+    assertEquals(
+        batch("GET " + target + " HTTP/1.1"),
+        latin1(inspect(batch("GET " + target + " HTTP/1.1"), CT).forwarded()));
   }
 
   @Test
