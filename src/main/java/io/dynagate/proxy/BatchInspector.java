@@ -402,6 +402,11 @@ public final class BatchInspector {
       if (count >= MAX_INNER_HEADERS) {
         throw malformed("a request has too many headers.");
       }
+      if (header.indexOf('\r') >= 0 || header.indexOf('\0') >= 0) {
+        // Dataverse's batch reader (Microsoft.OData.Core) ends a line at a lone CR too: what
+        // follows it would be a header nobody checked (RFC 9110 section 5.5 allows refusing both)
+        throw malformed("a request header contains a CR or NUL.");
+      }
       int colon = header.indexOf(':');
       if (colon <= 0 || !HEADER_NAME.matcher(header.substring(0, colon)).matches()) {
         throw malformed("a request header does not parse.");

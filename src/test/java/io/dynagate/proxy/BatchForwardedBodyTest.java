@@ -853,6 +853,25 @@ class BatchForwardedBodyTest {
     assertFalse(forwarded.contains("gw.example.com") || forwarded.contains("gw2.example.com"));
   }
 
+  /**
+   * Dataverse's batch reader (Microsoft.OData.Core, {@code ODataBatchReaderStreamBuffer}) ends a
+   * line at a lone CR too: a header hidden behind one would reach Dataverse unchecked.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "Accept: application/json\rMSCRMCallerID: 00000000-0000-0000-0000-000000000002",
+        "Accept: application/json\rX-Api-Key: dgk_secret",
+        "X-Note: a\r",
+        "X-Note: a\u0000MSCRM.BypassCustomPluginExecution: true",
+      })
+  void aCrOrNulInAnInnerHeaderIsABadRequest(String header) {
+    String body = batchWithHeaders("", header);
+    GatewayProblem p = assertThrows(GatewayProblem.class, () -> inspect(body, CT));
+    assertEquals(ProblemCode.BAD_REQUEST, p.code());
+    assertFalse(p.detail().contains("MSCRM") || p.detail().contains("dgk_"), p.detail());
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private Inspected inspect(String body, String contentType) {
