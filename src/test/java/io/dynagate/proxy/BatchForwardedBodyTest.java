@@ -872,6 +872,80 @@ class BatchForwardedBodyTest {
     assertFalse(p.detail().contains("MSCRM") || p.detail().contains("dgk_"), p.detail());
   }
 
+  /**
+   * Dataverse's batch reader finds a boundary delimiter without a line end before it ("for WCF DS
+   * compatibility") or after a lone CR; MIME, and so the gateway, only at the start of a line. A
+   * body holding a delimiter of an open multipart would be split into parts nobody checked.
+   */
+  static Stream<Arguments> smuggledParts() {
+    String smuggled =
+        "Content-Type: application/http\r\n\r\n"
+            + "DELETE api/data/v9.2/systemusers("
+            + ID
+            + ") HTTP/1.1\r\n"
+            + "MSCRMCallerID: 00000000-0000-0000-0000-000000000002\r\n\r\n";
+    return Stream.of(
+        Arguments.of(
+            "batch delimiter in the middle of a line",
+            batchWithBody("{\"notetext\":\"x\"}--b_1\r\n" + smuggled)),
+        Arguments.of(
+            "batch delimiter after a lone CR",
+            batchWithBody("{\"notetext\":\"x\"}\r--b_1\r\n" + smuggled)),
+        Arguments.of(
+            "batch delimiter with transport padding", batchWithBody("x--b_1 \t\r\n" + smuggled)),
+        Arguments.of("batch close delimiter", batchWithBody("x--b_1--\r\n")),
+        Arguments.of(
+            "change set delimiter in a change set part",
+            changeSetWithBody(
+                "{}--cs_1\r\nContent-Type: application/http\r\n\r\n"
+                    + "DELETE api/data/v9.2/systemusers("
+                    + ID
+                    + ") HTTP/1.1\r\n\r\n")),
+        Arguments.of(
+            "batch delimiter in a change set part", changeSetWithBody("{}\r--b_1\r\n" + smuggled)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("smuggledParts")
+  void aBodyHoldingADelimiterOfAnOpenMultipartIsABadRequest(String name, String body) {
+    GatewayProblem p = assertThrows(GatewayProblem.class, () -> inspect(body, CT));
+    assertEquals(ProblemCode.BAD_REQUEST, p.code());
+  }
+
+  @ParameterizedTest(name = "[{0}] -> refused {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          -------b                  | true
+          x------b                  | true
+          ------------------------b | true
+          ------ b                  | false
+          -----b                    | false
+          ----------------------    | false
+          """)
+  void aDashedBoundaryIsFoundAfterPartialMatches(String json, boolean refused) {
+    // boundary "----b": its delimiter "------b" overlaps itself
+    String body =
+        "------b\r\nContent-Type: application/http\r\n\r\n"
+            + "POST api/data/v9.2/annotations HTTP/1.1\r\nContent-Type: text/plain\r\n\r\n"
+            + json
+            + "\r\n------b--\r\n";
+    String contentType = "multipart/mixed; boundary=----b";
+    if (refused) {
+      GatewayProblem p = assertThrows(GatewayProblem.class, () -> inspect(body, contentType));
+      assertEquals(ProblemCode.BAD_REQUEST, p.code());
+    } else {
+      assertEquals(body, latin1(inspect(body, contentType).forwarded()));
+    }
+  }
+
+  @Test
+  void dashesAndOtherBoundariesInABodyAreFine() {
+    String body = batchWithBody("{\"notetext\":\"-- a -- b --b_2 --cs_1 ----\"}");
+    assertEquals(body, latin1(inspect(body, CT).forwarded()));
+  }
+
   // --- helpers ---------------------------------------------------------------------------------
 
   private Inspected inspect(String body, String contentType) {
@@ -894,6 +968,23 @@ class BatchForwardedBodyTest {
         + "\r\nPOST api/data/v9.2/notes HTTP/1.1\r\nContent-Type: application/json\r\n"
         + (inner.isEmpty() ? "" : inner + "\r\n")
         + "\r\n{}\r\n--b_1--\r\n";
+  }
+
+  /** One POST part with this JSON body. */
+  private static String batchWithBody(String json) {
+    return "--b_1\r\nContent-Type: application/http\r\n\r\n"
+        + "POST api/data/v9.2/annotations HTTP/1.1\r\nContent-Type: application/json\r\n\r\n"
+        + json
+        + "\r\n--b_1--\r\n";
+  }
+
+  /** A change set of one POST part with this JSON body. */
+  private static String changeSetWithBody(String json) {
+    return "--b_1\r\nContent-Type: multipart/mixed; boundary=cs_1\r\n\r\n"
+        + "--cs_1\r\nContent-Type: application/http\r\nContent-ID: 1\r\n\r\n"
+        + "POST api/data/v9.2/annotations HTTP/1.1\r\nContent-Type: application/json\r\n\r\n"
+        + json
+        + "\r\n--cs_1--\r\n--b_1--\r\n";
   }
 
   /** Text-block lines (LF) as CRLF lines; a {@code \t} escape survives as a tab. */
