@@ -13,7 +13,10 @@ import io.dynagate.proxy.BatchInspector.BatchPart;
 import io.dynagate.proxy.BatchInspector.Inspected;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -944,6 +947,179 @@ class BatchForwardedBodyTest {
   void dashesAndOtherBoundariesInABodyAreFine() {
     String body = batchWithBody("{\"notetext\":\"-- a -- b --b_2 --cs_1 ----\"}");
     assertEquals(body, latin1(inspect(body, CT).forwarded()));
+  }
+
+  /**
+   * Random batches (line ends, preambles, change sets, references, relative, org and gateway
+   * targets, headers to keep and to drop on both levels): what is forwarded holds nothing that must
+   * not reach Dataverse, is on CRLF, and parses to the same parts and bytes again.
+   */
+  @Test
+  void randomBatchesAreForwardedAsTheyWereChecked() {
+    Random random = new Random(20240611);
+    for (int i = 0; i < 500; i++) {
+      RandomBatch generated = RandomBatch.of(random);
+      String where = "batch #" + i + ":\n" + generated.body;
+      Inspected first = inspect(generated.body, "multipart/mixed; boundary=" + generated.boundary);
+      Inspected second =
+          inspector.inspect(
+              first.forwarded(), "multipart/mixed; boundary=" + generated.boundary, ORG, PREFIXES);
+
+      assertEquals(generated.expected, summary(first.parts()), where);
+      assertEquals(generated.sets, first.parts().stream().map(p -> p.path().entitySet()).toList());
+      assertEquals(first.parts(), second.parts(), where);
+      assertArrayEquals(first.forwarded(), second.forwarded(), where);
+      String forwarded = latin1(first.forwarded());
+      assertFalse(forwarded.replace("\r\n", "").contains("\n"), "CRLF only: " + where);
+      for (String line : forwarded.split("\r\n")) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        for (String dropped : RandomBatch.DROPPED) {
+          assertFalse(lower.startsWith(dropped.toLowerCase(Locale.ROOT) + ":"), line);
+        }
+        assertFalse(lower.contains("gw.example.com") || lower.contains("gw2.example.com"), line);
+        assertFalse(line.contains(KEY), line);
+      }
+    }
+  }
+
+  /** A random but valid batch and the requests it holds. */
+  private static final class RandomBatch {
+    static final List<String> DROPPED =
+        List.of(
+            "X-Api-Key",
+            "Authorization",
+            "Cookie",
+            "Host",
+            "X-Forwarded-For",
+            "Forwarded",
+            "Connection",
+            "Keep-Alive",
+            "X-Hop");
+    private static final List<String> SETS = List.of("accounts", "contacts", "tasks");
+
+    final StringBuilder out = new StringBuilder();
+    final List<String> expected = new ArrayList<>();
+    final List<String> sets = new ArrayList<>();
+    final Random random;
+    final String boundary;
+    String body;
+
+    private RandomBatch(Random random) {
+      this.random = random;
+      this.boundary = "batch_" + Long.toHexString(random.nextLong());
+    }
+
+    static RandomBatch of(Random random) {
+      RandomBatch b = new RandomBatch(random);
+      b.write();
+      return b;
+    }
+
+    private void write() {
+      if (random.nextBoolean()) {
+        line("preamble " + random.nextInt());
+      }
+      int items = 1 + random.nextInt(4);
+      for (int i = 0; i < items; i++) {
+        line("--" + boundary);
+        if (random.nextInt(3) == 0) {
+          changeSet();
+        } else {
+          part(null, null);
+        }
+      }
+      line("--" + boundary + "--");
+      if (random.nextBoolean()) {
+        line("epilogue");
+      }
+      body = out.toString();
+    }
+
+    private void changeSet() {
+      String cs = "changeset_" + Long.toHexString(random.nextLong());
+      line("Content-Type: multipart/mixed; boundary=" + cs);
+      line("");
+      List<String> ids = new ArrayList<>();
+      List<String> idSets = new ArrayList<>();
+      int writes = 1 + random.nextInt(3);
+      for (int i = 0; i < writes; i++) {
+        line("--" + cs);
+        String id = String.valueOf(i + 1);
+        if (!ids.isEmpty() && random.nextBoolean()) {
+          int ref = random.nextInt(ids.size());
+          part(id, new String[] {"$" + ids.get(ref), idSets.get(ref)});
+        } else {
+          part(id, null);
+        }
+        ids.add(id);
+        idSets.add(sets.get(sets.size() - 1));
+      }
+      line("--" + cs + "--");
+    }
+
+    /** One application/http part; {@code reference}: target and entity set of a {@code $n}. */
+    private void part(String contentId, String[] reference) {
+      line("Content-Type: application/http");
+      maybe("Content-Transfer-Encoding: binary");
+      if (contentId != null) {
+        line("Content-ID: " + contentId);
+      }
+      maybe("X-Api-Key: " + KEY);
+      maybe("Cookie: ARRAffinity=1");
+      maybe("MSCRMCallerID: 00000000-0000-0000-0000-000000000002");
+      line("");
+      List<String> methods =
+          contentId == null
+              ? List.of("GET", "POST", "PATCH", "DELETE")
+              : List.of("POST", "PATCH", "DELETE");
+      String method = methods.get(random.nextInt(methods.size()));
+      String set = SETS.get(random.nextInt(SETS.size()));
+      String path = "api/data/v9.2/" + set;
+      String target;
+      if (reference != null) {
+        target = reference[0];
+        set = reference[1];
+        expected.add(method + " " + reference[0]);
+      } else {
+        List<String> prefixes = List.of("", "/", ORG + "/", GW + "/", GW2 + "/");
+        target = prefixes.get(random.nextInt(prefixes.size())) + path;
+        if (random.nextBoolean()) {
+          target += "?$select=name";
+        }
+        expected.add(method + " " + path);
+      }
+      sets.add(set);
+      line(method + " " + target + " HTTP/1.1");
+      maybe("Accept: application/json");
+      maybe("Authorization: Bearer " + KEY);
+      maybe("Host: gw.example.com");
+      maybe("X-Forwarded-For: 10.0.0.1");
+      maybe("Forwarded: for=10.0.0.1");
+      if (random.nextInt(3) == 0) {
+        line("Connection: keep-alive, X-Hop");
+        line("X-Hop: 1"); // a hop header only because the part's Connection names it
+      }
+      maybe("Prefer: return=representation");
+      maybe("MSCRM.BypassCustomPluginExecution: true");
+      boolean hasBody = !method.equals("GET") && !method.equals("DELETE");
+      if (hasBody) {
+        line("Content-Type: application/json");
+      }
+      line("");
+      if (hasBody) {
+        line("{\"name\":\"n" + random.nextInt() + " Zoë 😀\"}");
+      }
+    }
+
+    private void maybe(String header) {
+      if (random.nextInt(3) == 0) {
+        line(header);
+      }
+    }
+
+    private void line(String text) {
+      out.append(text).append(random.nextInt(4) == 0 ? "\n" : "\r\n");
+    }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
