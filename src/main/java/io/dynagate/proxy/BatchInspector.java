@@ -47,7 +47,10 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * to the org, and MIME and inner request headers through {@link HeaderPolicy#forwardedInBatch}
  * (credentials, cookies, {@code Host}, {@code Forwarded}/{@code X-Forwarded-*} and hop-by-hop
  * headers dropped). Impersonation and privileged headers stay and are reported per part for the
- * grant check. Inner bodies are copied byte for byte.
+ * grant check. Inner bodies are copied byte for byte. Dataverse's batch reader
+ * (Microsoft.OData.Core) also ends a line at a lone CR and finds a boundary delimiter in the middle
+ * of a line, so an inner header holding a CR or NUL, or a body holding the delimiter of an open
+ * multipart, is refused.
  *
  * <p>Failures: a malformed body throws {@link ProblemCode#BAD_REQUEST}; a target that {@link
  * PathPolicy} refuses, or an absolute URL that points neither at the org nor at a gateway prefix of
@@ -274,6 +277,7 @@ public final class BatchInspector {
                     targets,
                     inChangeSet ? changeSetIds : null,
                     inChangeSet,
+                    open,
                     out);
             BatchPart part = inner.part();
             if (inChangeSet && contentId != null) {
@@ -364,6 +368,7 @@ public final class BatchInspector {
       Targets targets,
       Map<String, ProxyPath> ids,
       boolean inChangeSet,
+      Deque<Open> open,
       ByteArrayOutputStream out)
       throws IOException {
     String line = readLine(in);
@@ -402,6 +407,11 @@ public final class BatchInspector {
       if (count >= MAX_INNER_HEADERS) {
         throw malformed("a request has too many headers.");
       }
+      if (header.indexOf('\r') >= 0 || header.indexOf('\0') >= 0) {
+        // Dataverse's batch reader (Microsoft.OData.Core) ends a line at a lone CR too: what
+        // follows it would be a header nobody checked (RFC 9110 section 5.5 allows refusing both)
+        throw malformed("a request header contains a CR or NUL.");
+      }
       int colon = header.indexOf(':');
       if (colon <= 0 || !HEADER_NAME.matcher(header.substring(0, colon)).matches()) {
         throw malformed("a request header does not parse.");
@@ -423,6 +433,13 @@ public final class BatchInspector {
       headers.add(header);
     }
     byte[] bytes = in.readAllBytes();
+    for (Open o : open) {
+      // Dataverse's batch reader finds a delimiter anywhere in a line, MIME only at its start:
+      // a body holding one would be split into parts that were never checked
+      if (contains(bytes, ("--" + o.boundary).getBytes(StandardCharsets.ISO_8859_1))) {
+        throw malformed("a request body contains a boundary delimiter.");
+      }
+    }
     BodyReach body = BodyReach.NONE;
     if (BodyReach.BODY_METHODS.contains(method) && !blank(bytes)) {
       body = json ? BodyReach.of(bytes) : BodyReach.UNKNOWN;
@@ -447,7 +464,10 @@ public final class BatchInspector {
     }
     String relative;
     String forwarded = target;
-    if (target.contains("://")) {
+    int query = target.indexOf('?');
+    // only the part before the query can make a target absolute: a relative target may carry a
+    // URL in its query ($filter=websiteurl eq 'https://…') as a direct request may
+    if ((query < 0 ? target : target.substring(0, query)).contains("://")) {
       String orgPrefix = targets.org() + "/";
       String gateway = gatewayPrefix(target, targets.gatewayPrefixes());
       if (target.regionMatches(true, 0, orgPrefix, 0, orgPrefix.length())) {
@@ -538,6 +558,29 @@ public final class BatchInspector {
       len--;
     }
     return new String(bytes, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Knuth-Morris-Pratt: linear in the body, also for a body of dashes and a dashed boundary. */
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    int[] fallback = new int[needle.length];
+    for (int i = 1, k = 0; i < needle.length; i++) {
+      while (k > 0 && needle[i] != needle[k]) {
+        k = fallback[k - 1];
+      }
+      if (needle[i] == needle[k]) {
+        k++;
+      }
+      fallback[i] = k;
+    }
+    for (int i = 0, k = 0; i < haystack.length; i++) {
+      while (k > 0 && haystack[i] != needle[k]) {
+        k = fallback[k - 1];
+      }
+      if (haystack[i] == needle[k] && ++k == needle.length) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean blank(byte[] bytes) {

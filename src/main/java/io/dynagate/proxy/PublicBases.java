@@ -43,12 +43,13 @@ class PublicBases {
 
   /**
    * The base for a request that named {@code host} (and {@code port}, or -1 when its {@code Host}
-   * had none): the first base with that host (case-insensitive) and effective port, else the first
-   * base.
+   * had none): the first base with that host (case-insensitive; an IPv6 literal matches with or
+   * without the brackets that Vert.x's {@code HostAndPort.host()} keeps) and effective port, else
+   * the first base.
    */
   String forAuthority(String host, int port) {
     if (host != null) {
-      String h = host.toLowerCase(Locale.ROOT);
+      String h = unbracket(host.toLowerCase(Locale.ROOT));
       for (Base b : bases) {
         int effective = port < 0 ? defaultPort(b) : port;
         if (b.host().equals(h) && b.port() == effective) {
@@ -79,14 +80,14 @@ class PublicBases {
         throw invalid(url);
       }
       int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-      String host = uri.getHost().toLowerCase(Locale.ROOT);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      return new Base(stripped, host, port);
+      return new Base(stripped, unbracket(uri.getHost().toLowerCase(Locale.ROOT)), port);
     } catch (URISyntaxException e) {
       throw invalid(url);
     }
+  }
+
+  private static String unbracket(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   private static int defaultPort(Base b) {

@@ -115,4 +115,76 @@ class GrantValidatorTest {
         List.of("access", "entitySets"),
         rejectedFields(new GrantSpec(null, Collections.emptyList(), true)));
   }
+
+  static Stream<Arguments> validPrivileges() {
+    Privilege bypass = Privilege.BYPASS_BUSINESS_LOGIC;
+    Privilege flows = Privilege.SUPPRESS_FLOWS;
+    return Stream.of(
+        Arguments.of(null, List.of()),
+        Arguments.of(List.of(), List.of()),
+        Arguments.of(List.of("bypassBusinessLogic"), List.of(bypass)),
+        Arguments.of(List.of("suppressFlows"), List.of(flows)),
+        Arguments.of(List.of("bypassBusinessLogic", "suppressFlows"), List.of(bypass, flows)),
+        Arguments.of(List.of("suppressFlows", "bypassBusinessLogic"), List.of(bypass, flows)),
+        Arguments.of(
+            List.of("suppressFlows", "suppressFlows", "bypassBusinessLogic", "suppressFlows"),
+            List.of(bypass, flows)));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("validPrivileges")
+  void privilegesAreDeduplicatedInPrivilegeOrder(
+      List<String> privileges, List<Privilege> expected) {
+    assertEquals(
+        expected,
+        GrantValidator.validate(new GrantSpec("write", null, null, privileges)).privileges());
+  }
+
+  static Stream<Arguments> badPrivileges() {
+    return Stream.of(
+        Arguments.of(List.of("BypassBusinessLogic"), List.of("privileges[0]")),
+        Arguments.of(List.of("bypassbusinesslogic"), List.of("privileges[0]")),
+        Arguments.of(List.of("bypassBusinessLogic "), List.of("privileges[0]")),
+        Arguments.of(List.of("BYPASS_BUSINESS_LOGIC"), List.of("privileges[0]")),
+        Arguments.of(List.of("MSCRM.BypassCustomPluginExecution"), List.of("privileges[0]")),
+        Arguments.of(List.of("impersonation"), List.of("privileges[0]")),
+        Arguments.of(List.of(""), List.of("privileges[0]")),
+        Arguments.of(Arrays.asList("suppressFlows", null), List.of("privileges[1]")),
+        Arguments.of(
+            List.of("admin", "suppressFlows", "all", "bypassBusinessLogic", "*"),
+            List.of("privileges[0]", "privileges[2]", "privileges[4]")));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("badPrivileges")
+  void anUnknownPrivilegeIsRejectedWithItsIndex(List<String> privileges, List<String> fields) {
+    assertEquals(fields, rejectedFields(new GrantSpec("write", null, null, privileges)));
+  }
+
+  @Test
+  void aPrivilegeErrorNamesTheAllowedValues() {
+    GatewayProblem p =
+        assertThrows(
+            GatewayProblem.class,
+            () -> GrantValidator.validate(new GrantSpec("read", null, null, List.of("x"))));
+    assertEquals(
+        List.of(new FieldError("privileges[0]", "must be bypassBusinessLogic or suppressFlows")),
+        p.errors());
+  }
+
+  @Test
+  void privilegeErrorsAreReportedWithTheOthersInFieldOrder() {
+    assertEquals(
+        List.of("access", "entitySets[0]", "privileges[1]"),
+        rejectedFields(
+            new GrantSpec("admin", List.of("bad-name"), true, List.of("suppressFlows", "x"))));
+  }
+
+  @Test
+  void privilegesDoNotDependOnTheAccessLevel() {
+    assertEquals(
+        List.of(Privilege.SUPPRESS_FLOWS),
+        GrantValidator.validate(new GrantSpec("read", null, false, List.of("suppressFlows")))
+            .privileges());
+  }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dynagate.grant.Privilege;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -268,6 +270,140 @@ class HeaderPolicyTest {
   @Test
   void noHeadersMeansNoImpersonation() {
     assertFalse(HeaderPolicy.requestsImpersonation(MultiMap.caseInsensitiveMultiMap()));
+  }
+
+  /** A header of a {@code $batch} part, the part's Connection value, whether it is forwarded. */
+  @ParameterizedTest(name = "{0} (Connection: {1}) -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          Authorization                                 | ''                      | false
+          AUTHORIZATION                                 | ''                      | false
+          X-Api-Key                                     | ''                      | false
+          x-api-key                                     | ''                      | false
+          Cookie                                        | ''                      | false
+          Host                                          | ''                      | false
+          Forwarded                                     | ''                      | false
+          X-Forwarded-For                               | ''                      | false
+          x-forwarded-host                              | ''                      | false
+          X-FORWARDED-PROTO                             | ''                      | false
+          X-Forwarded-Prefix                            | ''                      | false
+          Connection                                    | ''                      | false
+          Keep-Alive                                    | ''                      | false
+          Proxy-Authenticate                            | ''                      | false
+          Proxy-Authorization                           | ''                      | false
+          TE                                            | ''                      | false
+          Trailer                                       | ''                      | false
+          Transfer-Encoding                             | ''                      | false
+          Upgrade                                       | ''                      | false
+          Proxy-Connection                              | ''                      | false
+          Expect                                        | ''                      | false
+          Accept-Encoding                               | ''                      | false
+          X-HTTP-Method                                 | ''                      | false
+          X-HTTP-Method-Override                        | ''                      | false
+          X-Method-Override                             | ''                      | false
+          X-Original-URL                                | ''                      | false
+          X-Rewrite-URL                                 | ''                      | false
+          :authority                                    | ''                      | false
+          Content-Length                                | ''                      | true
+          content-length                                | ''                      | true
+          Content-Type                                  | ''                      | true
+          Content-ID                                    | ''                      | true
+          Content-Transfer-Encoding                     | ''                      | true
+          Accept                                        | ''                      | true
+          If-Match                                      | ''                      | true
+          Prefer                                        | ''                      | true
+          OData-Version                                 | ''                      | true
+          CallerObjectId                                | ''                      | true
+          MSCRMCallerID                                 | ''                      | true
+          MSCRM.BypassCustomPluginExecution             | ''                      | true
+          MSCRM.SuppressCallbackRegistrationExpanderJob | ''                      | true
+          X-Forwarded                                   | ''                      | true
+          X-Api-Key-Id                                  | ''                      | true
+          Cookies-Accepted                              | ''                      | true
+          Hostname                                      | ''                      | true
+          X-Secret-Hop                                  | 'keep-alive, X-Secret-Hop' | false
+          x-secret-hop                                  | X-SECRET-HOP            | false
+          Content-Length                                | 'close, content-length' | false
+          Accept                                        | x-other                 | true
+          """)
+  void forwardedInBatchDropsCredentialsRoutingAndHopByHopHeadersButKeepsContentLength(
+      String name, String connection, boolean forwarded) {
+    Set<String> named = HeaderPolicy.connectionTokens(List.of(connection));
+    assertEquals(forwarded, HeaderPolicy.forwardedInBatch(name, named));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("requestCases")
+  void forwardedInBatchAgreesWithTheOuterRequestExceptForContentLength(
+      String behaviour, List<String> incoming, List<String> ignored) {
+    MultiMap in = headers(incoming);
+    Set<String> named = HeaderPolicy.connectionTokens(in.getAll("Connection"));
+    MultiMap outer = HeaderPolicy.upstreamRequestHeaders(in);
+    for (String name : in.names()) {
+      boolean expected = outer.contains(name) || name.equalsIgnoreCase("content-length");
+      assertEquals(expected, HeaderPolicy.forwardedInBatch(name, named), name);
+    }
+  }
+
+  static Stream<Arguments> privilegeCases() {
+    Set<Privilege> bypass = Set.of(Privilege.BYPASS_BUSINESS_LOGIC);
+    Set<Privilege> flows = Set.of(Privilege.SUPPRESS_FLOWS);
+    return Stream.of(
+        Arguments.of(List.of(), Set.of()),
+        Arguments.of(List.of("MSCRM.BypassBusinessLogicExecution: CustomSync,CustomAsync"), bypass),
+        Arguments.of(
+            List.of(
+                "MSCRM.BypassBusinessLogicExecutionStepIds: 00000000-0000-0000-0000-000000000001"),
+            bypass),
+        Arguments.of(List.of("MSCRM.BypassCustomPluginExecution: true"), bypass),
+        Arguments.of(List.of("MSCRM.BypassCustomPluginExecution: false"), bypass),
+        Arguments.of(List.of("mscrm.bypasscustompluginexecution: true"), bypass),
+        Arguments.of(List.of("MSCRM.SuppressCallbackRegistrationExpanderJob: true"), flows),
+        Arguments.of(List.of("MSCRM.SUPPRESSCALLBACKREGISTRATIONEXPANDERJOB:"), flows),
+        Arguments.of(
+            List.of(
+                "MSCRM.BypassBusinessLogicExecution: CustomSync",
+                "MSCRM.BypassCustomPluginExecution: true",
+                "MSCRM.BypassBusinessLogicExecutionStepIds: 1"),
+            bypass),
+        Arguments.of(
+            List.of(
+                "MSCRM.SuppressCallbackRegistrationExpanderJob: true",
+                "Accept: application/json",
+                "MSCRM.BypassCustomPluginExecution: true"),
+            Set.of(Privilege.BYPASS_BUSINESS_LOGIC, Privilege.SUPPRESS_FLOWS)),
+        Arguments.of(List.of("MSCRM.SuppressDuplicateDetection: true"), Set.of()),
+        Arguments.of(List.of("MSCRM.BypassCustomPluginExecutionX: true"), Set.of()),
+        Arguments.of(List.of("X-MSCRM.BypassCustomPluginExecution: true"), Set.of()),
+        Arguments.of(List.of("BypassCustomPluginExecution: true"), Set.of()),
+        Arguments.of(List.of("CallerObjectId: 1", "MSCRMCallerID: 2"), Set.of()));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("privilegeCases")
+  void requestedPrivilegesFollowTheHeaderNamesWhateverTheirValues(
+      List<String> incoming, Set<Privilege> expected) {
+    assertEquals(expected, HeaderPolicy.requestedPrivileges(headers(incoming)));
+  }
+
+  static Stream<Arguments> connectionValues() {
+    return Stream.of(
+        Arguments.of(List.of(), Set.of()),
+        Arguments.of(List.of(""), Set.of()),
+        Arguments.of(List.of(" , ,, "), Set.of()),
+        Arguments.of(List.of("close"), Set.of("close")),
+        Arguments.of(List.of("Keep-Alive, X-Secret-Hop"), Set.of("keep-alive", "x-secret-hop")),
+        Arguments.of(List.of(" X-A ,,x-b", "X-C"), Set.of("x-a", "x-b", "x-c")),
+        Arguments.of(List.of("X-A", "x-a"), Set.of("x-a")));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("connectionValues")
+  void connectionTokensAreTheLowerCasedNamesOfEveryConnectionValue(
+      List<String> values, Set<String> expected) {
+    assertEquals(expected, HeaderPolicy.connectionTokens(values));
   }
 
   private static Arguments req(String behaviour, List<String> in, List<String> out) {

@@ -333,9 +333,180 @@ class LinkRewriterTest {
     assertThrows(IllegalArgumentException.class, () -> new LinkRewriter(ORG, prefix));
   }
 
+  /**
+   * {@code $batch} response bodies before and after rewriting with the multipart flag: {@code %1$s}
+   * is the org before and the gateway prefix after, {@code %2$s} the org in both.
+   */
+  static Stream<Arguments> multipartBodies() {
+    String id = "00000000-0000-0000-0000-000000000001";
+    String batch =
+        """
+        --batchresponse_1\r
+        Content-Type: multipart/mixed; boundary=changesetresponse_2\r
+        \r
+        --changesetresponse_2\r
+        Content-Type: application/http\r
+        Content-Transfer-Encoding: binary\r
+        Content-ID: 1\r
+        \r
+        HTTP/1.1 204 No Content\r
+        OData-Version: 4.0\r
+        Location: %1$s/api/data/v9.2/accounts({id})\r
+        OData-EntityId: %1$s/api/data/v9.2/accounts({id})\r
+        \r
+        \r
+        --changesetresponse_2--\r
+        --batchresponse_1\r
+        Content-Type: application/http\r
+        Content-Transfer-Encoding: binary\r
+        \r
+        HTTP/1.1 201 Created\r
+        Content-Type: application/json; odata.metadata=minimal\r
+        location: %1$s/api/data/v9.2/contacts(2)\r
+        ODATA-ENTITYID:%1$s/api/data/v9.2/contacts(2)\r
+        Content-Location: %2$s/api/data/v9.2/contacts(2)\r
+        X-Location: %2$s/api/data/v9.2/contacts(2)\r
+        OData-EntityIds: %2$s/api/data/v9.2/contacts(2)\r
+        \r
+        {"@odata.context":"%2$s/api/data/v9.2/$metadata#contacts/$entity",\
+        "description":"Location: %2$s/api/x\\nOData-EntityId: %2$s/api/y",\
+        "@odata.nextLink":"%1$s/api/data/v9.2/contacts?$skiptoken=1"}\r
+        --batchresponse_1--\r
+        """
+            .replace("{id}", id);
+    String headers =
+        """
+        --b\r
+        Content-Type: application/http\r
+        \r
+        HTTP/1.1 201 Created\r
+        Location: https://other.crm4.dynamics.com/api/x\r
+        Location: http://contoso.crm4.dynamics.com/api/x\r
+        Location: %2$s\r
+        Location: %2$s?x=1\r
+        Location: %2$s.evil.example/api\r
+        Location: %2$s:443/api\r
+        Location: /api/data/v9.2/accounts(1)\r
+        Location : %2$s/api\r
+        LocationX: %2$s/api\r
+        Location:%1$s/api/a\r
+        OData-EntityId:\t %1$s/api/b\r
+        Location:   %3$s/api/c\r
+        Location: %1$s/\r
+        \r
+        \r
+        --b--\r
+        """;
+    String json =
+        """
+        --b\r
+        Content-Type: application/http\r
+        \r
+        HTTP/1.1 200 OK\r
+        Content-Type: application/json\r
+        \r
+        {
+          "Location": "%2$s/api/data/v9.2/accounts(1)",
+          "note": "Location: %2$s/api/x",
+          "text": "line\\nLocation: %2$s/api/y",
+          "odata-entityid": "%2$s/api/z"
+        }\r
+        --b--\r
+        """;
+    return Stream.of(
+        Arguments.of(
+            "Location and OData-EntityId of parts, in any case, in and outside a change set",
+            batch.formatted(ORG, ORG),
+            batch.formatted(GW, ORG)),
+        Arguments.of(
+            "only values that start with the org origin and a slash",
+            headers.formatted(ORG, ORG, "HTTPS://CONTOSO.crm4.Dynamics.com"),
+            headers.formatted(GW, ORG, GW)),
+        Arguments.of(
+            "JSON that merely mentions Location: stays",
+            json.formatted(ORG, ORG),
+            json.formatted(ORG, ORG)),
+        Arguments.of(
+            "LF line ends",
+            "--b\nContent-Type: application/http\n\nHTTP/1.1 201 Created\nLocation: "
+                + ORG
+                + "/api/x\n\n\n--b--\n",
+            "--b\nContent-Type: application/http\n\nHTTP/1.1 201 Created\nLocation: "
+                + GW
+                + "/api/x\n\n\n--b--\n"),
+        Arguments.of(
+            "a header line cut off by the end of the body",
+            "--b\r\nLocation: https://contoso.crm4.dynamics.co",
+            "--b\r\nLocation: https://contoso.crm4.dynamics.co"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multipartBodies")
+  void multipartBodiesAlsoGetTheirPartHeadersRewritten(
+      String behaviour, String body, String expected) {
+    assertEquals(expected, utf8(rewriteInChunks(true, bytes(body))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multipartBodies")
+  void multipartSplitAtAnySinglePositionGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    byte[] want = bytes(expected);
+    for (int cut = 0; cut <= in.length; cut++) {
+      assertArrayEquals(want, rewriteInChunks(true, in, cut), "split at byte " + cut);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multipartBodies")
+  void multipartSplitAtRandomPositionsGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    byte[] want = bytes(expected);
+    Random random = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      int[] cuts = new int[1 + random.nextInt(Math.min(20, in.length + 1))];
+      for (int c = 0; c < cuts.length; c++) {
+        cuts[c] = random.nextInt(in.length + 1);
+      }
+      Arrays.sort(cuts);
+      assertArrayEquals(want, rewriteInChunks(true, in, cuts), "cuts " + Arrays.toString(cuts));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multipartBodies")
+  void multipartOneByteAtATimeGivesTheWholeBodyResult(
+      String behaviour, String body, String expected) {
+    byte[] in = bytes(body);
+    int[] cuts = new int[in.length];
+    Arrays.setAll(cuts, i -> i);
+    assertArrayEquals(bytes(expected), rewriteInChunks(true, in, cuts));
+  }
+
+  @Test
+  void withoutTheMultipartFlagPartHeadersStayAndAnnotationsAreStillRewritten() {
+    String body =
+        "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 201 Created\r\nLocation: "
+            + ORG
+            + "/api/x\r\nOData-EntityId: "
+            + ORG
+            + "/api/x\r\n\r\n{\"@odata.nextLink\":\""
+            + ORG
+            + "/api/y\"}\r\n--b--\r\n";
+    String expected = body.replace(ORG + "/api/y", GW + "/api/y");
+    assertEquals(expected, utf8(rewriteInChunks(false, bytes(body))));
+    assertEquals(body.replace(ORG, GW), utf8(rewriteInChunks(true, bytes(body))));
+  }
+
   /** Feeds {@code in} cut at the given ascending positions, then finishes. */
   private static byte[] rewriteInChunks(byte[] in, int... cuts) {
-    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    return rewriteInChunks(false, in, cuts);
+  }
+
+  private static byte[] rewriteInChunks(boolean multipart, byte[] in, int... cuts) {
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW, multipart);
     Buffer out = Buffer.buffer();
     int from = 0;
     for (int cut : cuts) {
