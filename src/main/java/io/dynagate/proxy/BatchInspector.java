@@ -447,7 +447,10 @@ public final class BatchInspector {
 
     ascii(out, method + " " + target.forwarded() + " " + m.group(3) + CRLF);
     for (String header : headers) {
-      if (HeaderPolicy.forwardedInBatch(header.substring(0, header.indexOf(':')), named)) {
+      String name = header.substring(0, header.indexOf(':'));
+      // a Content-ID belongs to the MIME part (what $n references are resolved against here);
+      // one inside the request could make Dataverse resolve $n differently
+      if (!name.equalsIgnoreCase("Content-ID") && HeaderPolicy.forwardedInBatch(name, named)) {
         latin1(out, header + CRLF);
       }
     }

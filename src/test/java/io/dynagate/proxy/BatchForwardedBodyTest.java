@@ -640,6 +640,12 @@ class BatchForwardedBodyTest {
   }
 
   @Test
+  void aContentIdInsideTheInnerRequestIsNotForwardedButTheMimeOneIs() {
+    String withInner = batchWithHeaders("Content-ID: 7", "Content-ID: 1");
+    assertEquals(batchWithHeaders("Content-ID: 7", ""), latin1(inspect(withInner, CT).forwarded()));
+  }
+
+  @Test
   void headersNamedInConnectionAreDroppedAtTheirOwnLevel() {
     String body =
         crlf(
