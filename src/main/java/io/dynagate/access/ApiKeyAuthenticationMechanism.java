@@ -1,7 +1,6 @@
 package io.dynagate.access;
 
 import io.dynagate.apikey.ApiKeys;
-import io.dynagate.config.DynagateConfig;
 import io.dynagate.crypto.Secret;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -30,12 +29,11 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
   public static final String HEADER = "X-Api-Key";
 
   private final GatewayJwts gatewayJwts;
-  private final byte[] bootstrapHash;
+  private final ApiKeyIdentityProvider keys;
 
-  ApiKeyAuthenticationMechanism(GatewayJwts gatewayJwts, DynagateConfig config) {
+  ApiKeyAuthenticationMechanism(GatewayJwts gatewayJwts, ApiKeyIdentityProvider keys) {
     this.gatewayJwts = gatewayJwts;
-    this.bootstrapHash =
-        config.adminKey().filter(k -> !k.isBlank()).map(ApiKeys::sha256).orElse(null);
+    this.keys = keys;
   }
 
   @Override
@@ -61,8 +59,7 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
   /** A gateway-issued key ({@code dgk_…}) or the bootstrap admin key. */
   private boolean isApiKey(String bearer) {
-    return bearer.startsWith(ApiKeys.PREFIX)
-        || (bootstrapHash != null && ApiKeys.sameHash(bootstrapHash, ApiKeys.sha256(bearer)));
+    return bearer.startsWith(ApiKeys.PREFIX) || keys.isBootstrapKey(bearer);
   }
 
   @Override

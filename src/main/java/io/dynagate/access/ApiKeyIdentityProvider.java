@@ -32,6 +32,11 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
         config.adminKey().filter(k -> !k.isBlank()).map(ApiKeys::sha256).orElse(null);
   }
 
+  /** Whether {@code presented} is the bootstrap admin key (hashes compared in constant time). */
+  boolean isBootstrapKey(String presented) {
+    return bootstrapHash != null && ApiKeys.sameHash(bootstrapHash, ApiKeys.sha256(presented));
+  }
+
   @Override
   public Class<ApiKeyAuthenticationRequest> getRequestType() {
     return ApiKeyAuthenticationRequest.class;
@@ -41,7 +46,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
   public Uni<SecurityIdentity> authenticate(
       ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
     String presented = request.key().reveal();
-    if (bootstrapHash != null && ApiKeys.sameHash(bootstrapHash, ApiKeys.sha256(presented))) {
+    if (isBootstrapKey(presented)) {
       return Uni.createFrom()
           .item(identity(BOOTSTRAP_PRINCIPAL, Set.of(Roles.ADMIN, Roles.CALLER), null));
     }

@@ -285,10 +285,24 @@ public final class LinkRewriter {
 
   /** Advances every annotation-name matcher; true when one just completed (all are then reset). */
   private boolean advanceKeys(byte b) {
+    return advance(KEYS, keyMatched, b);
+  }
+
+  /** Advances the part-header matchers on a lower-cased byte; true when one just completed. */
+  private boolean advanceHeaderKeys(byte lower) {
+    return advance(HEADER_KEYS, headerKeyMatched, lower);
+  }
+
+  /**
+   * Advances each key's matched length by {@code b}; true when one key just completed, and then
+   * every length is reset. Each key's first byte occurs nowhere else in it, so a mismatch restarts
+   * at 0, or at 1 when {@code b} is that first byte.
+   */
+  private static boolean advance(byte[][] keys, int[] matched, byte b) {
     boolean complete = false;
-    for (int k = 0; k < KEYS.length; k++) {
-      byte[] key = KEYS[k];
-      int m = keyMatched[k];
+    for (int k = 0; k < keys.length; k++) {
+      byte[] key = keys[k];
+      int m = matched[k];
       if (key[m] == b) {
         m++;
       } else {
@@ -298,33 +312,10 @@ public final class LinkRewriter {
         complete = true;
         m = 0;
       }
-      keyMatched[k] = m;
+      matched[k] = m;
     }
     if (complete) {
-      Arrays.fill(keyMatched, 0);
-    }
-    return complete;
-  }
-
-  /** Advances the part-header matchers on a lower-cased byte; true when one just completed. */
-  private boolean advanceHeaderKeys(byte lower) {
-    boolean complete = false;
-    for (int k = 0; k < HEADER_KEYS.length; k++) {
-      byte[] key = HEADER_KEYS[k];
-      int m = headerKeyMatched[k];
-      if (key[m] == lower) {
-        m++;
-      } else {
-        m = lower == key[0] ? 1 : 0;
-      }
-      if (m == key.length) {
-        complete = true;
-        m = 0;
-      }
-      headerKeyMatched[k] = m;
-    }
-    if (complete) {
-      Arrays.fill(headerKeyMatched, 0);
+      Arrays.fill(matched, 0);
     }
     return complete;
   }
