@@ -368,7 +368,7 @@ class LinkRewriterTest {
         X-Location: %2$s/api/data/v9.2/contacts(2)\r
         OData-EntityIds: %2$s/api/data/v9.2/contacts(2)\r
         \r
-        {"@odata.context":"%2$s/api/data/v9.2/$metadata#contacts/$entity",\
+        {"@odata.context":"%1$s/api/data/v9.2/$metadata#contacts/$entity",\
         "description":"Location: %2$s/api/x\\nOData-EntityId: %2$s/api/y",\
         "@odata.nextLink":"%1$s/api/data/v9.2/contacts?$skiptoken=1"}\r
         --batchresponse_1--\r
