@@ -17,10 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,28 +32,9 @@ class AnnotationsTest {
   private static final String NAVIGATION = "@Microsoft.Dynamics.CRM.associatednavigationproperty";
   private static final String LOOKUP = "_parentcustomerid_value";
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
-
-  private HttpResponse<String> api(String method, String path, String body, String... headers) {
-    return sandbox.apiWith(token, method, path, body, headers);
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   /** The instance annotation names of a record (control information left out). */
   private static Set<String> annotations(JsonObject record) {
@@ -81,7 +60,8 @@ class AnnotationsTest {
         "return=representation ; ''",
       })
   void theRequestedAnnotationsOfALookup(String prefer, String expected) {
-    HttpResponse<String> response = api("GET", "contacts(" + MCKAY + ")", null, "Prefer", prefer);
+    HttpResponse<String> response =
+        sandbox.api("GET", "contacts(" + MCKAY + ")", null, "Prefer", prefer);
     JsonObject record = json(response);
 
     Set<String> wanted = new TreeSet<>();
@@ -117,7 +97,7 @@ class AnnotationsTest {
   @Test
   void withoutThePreferenceThereAreNoAnnotations() {
     for (String path : List.of("accounts", "contacts", "accounts(" + SeedData.CONTOSO + ")")) {
-      JsonObject body = json(api("GET", path, null));
+      JsonObject body = json(sandbox.api("GET", path, null));
       JsonArray records =
           body.containsKey("value") ? body.getJsonArray("value") : new JsonArray().add(body);
       records.forEach(r -> assertEquals(Set.of(), annotations((JsonObject) r), path));
@@ -128,7 +108,7 @@ class AnnotationsTest {
   void moneyAndStateHaveFormattedValuesInCollections() {
     JsonObject body =
         json(
-            api(
+            sandbox.api(
                 "GET",
                 "accounts?$orderby=name&$filter=" + enc("revenue le 1500000"),
                 null,
@@ -159,7 +139,7 @@ class AnnotationsTest {
   void annotationsComeRightBeforeTheirPropertyAndFollowSelect() {
     JsonObject record =
         json(
-            api(
+            sandbox.api(
                 "GET",
                 "contacts(" + MCKAY + ")?$select=lastname," + LOOKUP,
                 null,
@@ -177,7 +157,8 @@ class AnnotationsTest {
   @Test
   void aLookupToAContactNamesItByFirstAndLastName() {
     String created =
-        api(
+        sandbox
+            .api(
                 "POST",
                 "contacts",
                 new JsonObject()
@@ -198,7 +179,7 @@ class AnnotationsTest {
   void aNullLookupHasNoAnnotations() {
     JsonObject record =
         json(
-            api(
+            sandbox.api(
                 "GET",
                 "contacts(" + KONERSMANN + ")",
                 null,
@@ -212,7 +193,7 @@ class AnnotationsTest {
   @Test
   void returnRepresentationCarriesAnnotationsAndSaysBothPreferencesApplied() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "POST",
             "accounts",
             new JsonObject()
@@ -239,8 +220,9 @@ class AnnotationsTest {
     String prefer =
         "odata.include-annotations=\"Microsoft.Dynamics.CRM.totalrecordcount,"
             + "Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded\",odata.maxpagesize=2";
-    HttpResponse<String> counted = api("GET", "accounts?$count=true", null, "Prefer", prefer);
-    JsonObject uncounted = json(api("GET", "accounts", null, "Prefer", prefer));
+    HttpResponse<String> counted =
+        sandbox.api("GET", "accounts?$count=true", null, "Prefer", prefer);
+    JsonObject uncounted = json(sandbox.api("GET", "accounts", null, "Prefer", prefer));
 
     JsonObject body = json(counted);
     assertEquals(5, body.getInteger("@Microsoft.Dynamics.CRM.totalrecordcount"));

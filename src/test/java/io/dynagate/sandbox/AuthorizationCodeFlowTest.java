@@ -13,34 +13,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthorizationCodeFlowTest {
 
-  private static SandboxHttp sandbox;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox = SandboxExtension.started().resetBeforeEach();
 
   @AfterEach
   void realTime() {
-    sandbox.server.grants().clock(Instant::now);
+    sandbox.server().grants().clock(Instant::now);
   }
 
   private static String location(HttpResponse<String> response) {
@@ -64,7 +48,7 @@ class AuthorizationCodeFlowTest {
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     String html = page.body();
     assertTrue(html.contains(">" + SandboxOptions.DEFAULT_CLIENT_ID + "<"), html);
-    assertTrue(html.contains("<li>" + sandbox.server.baseUrl() + "/user_impersonation</li>"));
+    assertTrue(html.contains("<li>" + sandbox.server().baseUrl() + "/user_impersonation</li>"));
     assertTrue(html.contains("<li>offline_access</li>"));
     assertTrue(html.contains("<form method=\"post\" action=\"" + SandboxHttp.AUTHORIZE + "\">"));
     assertTrue(html.contains("id=\"accept\" name=\"decision\" value=\"accept\">Accept</button>"));
@@ -89,7 +73,7 @@ class AuthorizationCodeFlowTest {
     JsonObject tokens = json(redeemed);
     assertEquals("Bearer", tokens.getString("token_type"));
     assertEquals(3600, tokens.getInteger("expires_in"));
-    assertEquals(sandbox.server.baseUrl() + "/user_impersonation", tokens.getString("scope"));
+    assertEquals(sandbox.server().baseUrl() + "/user_impersonation", tokens.getString("scope"));
     assertTrue(tokens.getString("refresh_token").length() >= 32);
     assertNotEquals(tokens.getString("access_token"), tokens.getString("refresh_token"));
     assertFalse(tokens.containsKey("refresh_in"));
@@ -152,7 +136,7 @@ class AuthorizationCodeFlowTest {
   void codesExpireAfterTenMinutes() {
     String code = sandbox.code();
     Instant later = Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(1);
-    sandbox.server.grants().clock(() -> later);
+    sandbox.server().grants().clock(() -> later);
 
     assertInvalidGrant(sandbox.tokenRequest(sandbox.redeemForm(code)), 70008);
   }

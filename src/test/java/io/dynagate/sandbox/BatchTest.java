@@ -1,6 +1,7 @@
 package io.dynagate.sandbox;
 
 import static io.dynagate.sandbox.SandboxHttp.json;
+import static io.dynagate.sandbox.SandboxHttp.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,52 +14,24 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BatchTest {
 
   private static final String CONTOSO = SeedData.CONTOSO.toString();
   private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.1 (\\d{3}) ");
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   private HttpResponse<String> batch(String body, String... headers) {
-    String[] all = new String[headers.length + 2];
-    all[0] = "Content-Type";
-    all[1] = "multipart/mixed; boundary=batch_AAA123";
-    System.arraycopy(headers, 0, all, 2, headers.length);
-    return sandbox.send(
+    return sandbox.bareApi(
         "POST",
-        SandboxHttp.API + "$batch",
+        "$batch",
         body,
-        prepend(all, "Authorization", "Bearer " + token, "OData-Version", "4.0"));
-  }
-
-  private static String[] prepend(String[] rest, String... first) {
-    String[] all = new String[first.length + rest.length];
-    System.arraycopy(first, 0, all, 0, first.length);
-    System.arraycopy(rest, 0, all, first.length, rest.length);
-    return all;
+        prepend(headers, "Content-Type", "multipart/mixed; boundary=batch_AAA123"));
   }
 
   private static List<Integer> statuses(String body) {
@@ -129,12 +102,12 @@ class BatchTest {
     assertTrue(response.body().contains("Content-ID: 2"));
 
     JsonObject created =
-        json(sandbox.apiWith(token, "GET", "accounts?$filter=name%20eq%20'Batch%20Co'", null))
+        json(sandbox.api("GET", "accounts?$filter=name%20eq%20'Batch%20Co'", null))
             .getJsonArray("value")
             .getJsonObject(0);
     assertEquals("555-0999", created.getString("telephone1"));
     JsonObject contact =
-        json(sandbox.apiWith(token, "GET", "contacts?$filter=lastname%20eq%20'Batcher'", null))
+        json(sandbox.api("GET", "contacts?$filter=lastname%20eq%20'Batcher'", null))
             .getJsonArray("value")
             .getJsonObject(0);
     assertEquals(created.getString("accountid"), contact.getString("_parentcustomerid_value"));
@@ -157,7 +130,7 @@ class BatchTest {
     assertTrue(response.body().contains("0x80048d19"));
     assertEquals(
         0,
-        json(sandbox.apiWith(token, "GET", "accounts?$filter=name%20eq%20'Never%20Stored'", null))
+        json(sandbox.api("GET", "accounts?$filter=name%20eq%20'Never%20Stored'", null))
             .getJsonArray("value")
             .size());
   }
@@ -398,7 +371,7 @@ class BatchTest {
                 SandboxHttp.API + "$batch",
                 END,
                 "Authorization",
-                "Bearer " + token,
+                "Bearer " + sandbox.testToken(),
                 "Content-Type",
                 "application/json")
             .statusCode(),
@@ -407,7 +380,7 @@ class BatchTest {
 
   @Test
   void aBatchNeedsAValidToken() {
-    token = "nope";
+    sandbox.useToken("nope");
 
     assertEquals(401, batch(get("/api/data/v9.2/WhoAmI") + END).statusCode());
   }

@@ -15,10 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,24 +31,9 @@ class HeadTest {
   private static final List<String> VARYING =
       List.of("req_id", "x-ms-service-request-id", "set-cookie");
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   /** Status line and headers of an answer, lower-case names, varying ones left out. */
   private record Head(String statusLine, Map<String, String> headers) {}
@@ -98,8 +81,7 @@ class HeadTest {
 
   @Test
   void headOfAnEntityCarriesItsEtag() {
-    HttpResponse<String> head =
-        sandbox.apiWith(token, "HEAD", "accounts(" + SeedData.CONTOSO + ")", null);
+    HttpResponse<String> head = sandbox.api("HEAD", "accounts(" + SeedData.CONTOSO + ")", null);
 
     assertEquals(200, head.statusCode());
     assertTrue(head.headers().firstValue("ETag").orElseThrow().startsWith("W/\""));
@@ -134,15 +116,15 @@ class HeadTest {
             + " "
             + target
             + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token
+            + sandbox.testToken()
             + "\r\n"
             + extra
             + "\r\nGET "
             + SandboxHttp.API
             + "WhoAmI HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-            + token
+            + sandbox.testToken()
             + "\r\nConnection: close\r\n\r\n";
-    try (Socket socket = new Socket("localhost", sandbox.server.port())) {
+    try (Socket socket = new Socket("localhost", sandbox.server().port())) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       out.write(requests.getBytes(StandardCharsets.US_ASCII));

@@ -10,29 +10,13 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KnobsAndObservationTest {
 
-  private static SandboxHttp sandbox;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox = SandboxExtension.started().resetBeforeEach();
 
   private static void assertUnauthorized(HttpResponse<String> response) {
     assertEquals(401, response.statusCode());
@@ -79,7 +63,10 @@ class KnobsAndObservationTest {
     assertEquals(204, sandbox.send("POST", "/_sandbox/tokens/revoke", null).statusCode());
 
     assertUnauthorized(sandbox.apiWith(token, "GET", "WhoAmI", null));
-    assertEquals(200, sandbox.api("GET", "WhoAmI", null).statusCode(), "a new token works");
+    assertEquals(
+        200,
+        sandbox.apiWith(sandbox.token(), "GET", "WhoAmI", null).statusCode(),
+        "a new token works");
   }
 
   @Test
@@ -167,7 +154,7 @@ class KnobsAndObservationTest {
         sandbox
             .send("POST", "/_sandbox/knobs", "[1]", "Content-Type", "application/json")
             .statusCode());
-    assertEquals(5, sandbox.server.knobs().toJson().getInteger("latencyMs"), "unchanged");
+    assertEquals(5, sandbox.server().knobs().toJson().getInteger("latencyMs"), "unchanged");
   }
 
   @Test
@@ -182,7 +169,7 @@ class KnobsAndObservationTest {
     JsonObject stats = sandbox.stats();
     assertEquals(4, stats.getLong("dataRequests"));
     assertEquals(1, stats.getLong("tokenRequests"));
-    assertEquals(4, sandbox.server.stats().dataRequests());
+    assertEquals(4, sandbox.server().stats().dataRequests());
   }
 
   @Test

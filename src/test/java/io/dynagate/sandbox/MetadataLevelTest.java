@@ -1,6 +1,7 @@
 package io.dynagate.sandbox;
 
 import static io.dynagate.sandbox.SandboxHttp.json;
+import static io.dynagate.sandbox.SandboxHttp.prepend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,10 +19,8 @@ import org.apache.olingo.client.api.communication.request.retrieve.ODataEntitySe
 import org.apache.olingo.client.api.domain.ClientEntity;
 import org.apache.olingo.client.api.domain.ClientEntitySet;
 import org.apache.olingo.client.core.ODataClientFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,47 +29,13 @@ class MetadataLevelTest {
 
   private static final String CONTOSO = SeedData.CONTOSO.toString();
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
-
-  private String root() {
-    return sandbox.server.baseUrl() + "/api/data/v9.2/";
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   /** A call whose Accept header is {@code accept} (the helper's default Accept comes first). */
   private HttpResponse<String> get(String path, String accept, String... headers) {
-    String[] all = new String[headers.length + 2];
-    all[0] = "Accept";
-    all[1] = accept;
-    System.arraycopy(headers, 0, all, 2, headers.length);
-    return sandbox.send(
-        "GET",
-        path.startsWith("http") ? path : SandboxHttp.API + path,
-        null,
-        prepend(all, "Authorization", "Bearer " + token, "OData-Version", "4.0"));
-  }
-
-  private static String[] prepend(String[] rest, String... first) {
-    String[] all = new String[first.length + rest.length];
-    System.arraycopy(first, 0, all, 0, first.length);
-    System.arraycopy(rest, 0, all, first.length, rest.length);
-    return all;
+    return sandbox.bareApi("GET", path, null, prepend(headers, "Accept", accept));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -106,7 +71,7 @@ class MetadataLevelTest {
             .getJsonObject(0);
 
     assertEquals("#Microsoft.Dynamics.CRM.account", account.getString("@odata.type"));
-    assertEquals(root() + "accounts(" + CONTOSO + ")", account.getString("@odata.id"));
+    assertEquals(sandbox.root() + "accounts(" + CONTOSO + ")", account.getString("@odata.id"));
     assertEquals("accounts(" + CONTOSO + ")", account.getString("@odata.editLink"));
     assertTrue(account.getString("@odata.etag").startsWith("W/\""));
     assertEquals("#Decimal", account.getString("revenue@odata.type"));
@@ -129,7 +94,8 @@ class MetadataLevelTest {
                 "application/json;odata.metadata=full"));
     JsonObject whoAmI = json(get("WhoAmI", "application/json;odata.metadata=full"));
 
-    assertEquals(root() + "$metadata#contacts/$entity", contact.getString("@odata.context"));
+    assertEquals(
+        sandbox.root() + "$metadata#contacts/$entity", contact.getString("@odata.context"));
     assertEquals("#Microsoft.Dynamics.CRM.contact", contact.getString("@odata.type"));
     assertEquals("#Guid", contact.getString("_parentcustomerid_value@odata.type"));
     assertTrue(contact.containsKey("parentcustomerid_account@odata.navigationLink"));
@@ -176,8 +142,8 @@ class MetadataLevelTest {
     ODataEntitySetRequest<ClientEntitySet> request =
         client
             .getRetrieveRequestFactory()
-            .getEntitySetRequest(URI.create(root() + "accounts?$orderby=name"));
-    request.addCustomHeader("Authorization", "Bearer " + token);
+            .getEntitySetRequest(URI.create(sandbox.root() + "accounts?$orderby=name"));
+    request.addCustomHeader("Authorization", "Bearer " + sandbox.testToken());
 
     ClientEntitySet set = request.execute().getBody();
 
@@ -190,7 +156,8 @@ class MetadataLevelTest {
         0,
         new BigDecimal("2300000")
             .compareTo((BigDecimal) first.getProperty("revenue").getPrimitiveValue().toValue()));
-    assertEquals(URI.create(root() + "accounts(" + SeedData.ADVENTURE_WORKS + ")"), first.getId());
+    assertEquals(
+        URI.create(sandbox.root() + "accounts(" + SeedData.ADVENTURE_WORKS + ")"), first.getId());
     String accept =
         sandbox
             .requests()

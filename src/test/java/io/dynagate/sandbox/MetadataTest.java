@@ -30,9 +30,9 @@ import org.apache.olingo.commons.api.edm.EdmFunction;
 import org.apache.olingo.commons.api.edm.EdmNavigationProperty;
 import org.apache.olingo.commons.api.edm.EdmProperty;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,30 +43,22 @@ class MetadataTest {
 
   private static final String NS = "Microsoft.Dynamics.CRM";
 
-  private static SandboxHttp sandbox;
+  @RegisterExtension static final SandboxExtension sandbox = SandboxExtension.started();
+
   private static Edm edm;
   private static ODataClient client;
   private static String token;
 
   @BeforeAll
   static void readMetadata() {
-    sandbox = SandboxHttp.start();
     token = sandbox.token();
     client = ODataClientFactory.getClient();
-    EdmMetadataRequest request = client.getRetrieveRequestFactory().getMetadataRequest(root());
+    EdmMetadataRequest request =
+        client.getRetrieveRequestFactory().getMetadataRequest(sandbox.serviceRoot());
     request.addCustomHeader("Authorization", "Bearer " + token);
     ODataRetrieveResponse<Edm> response = request.execute();
     assertEquals(200, response.getStatusCode());
     edm = response.getBody();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  private static String root() {
-    return sandbox.server.baseUrl() + "/api/data/v9.2";
   }
 
   private static EdmEntityType entityType(String name) {
@@ -236,12 +228,13 @@ class MetadataTest {
   @Test
   void theServiceDocumentIsValidODataJson() {
     ODataServiceDocumentRequest request =
-        client.getRetrieveRequestFactory().getServiceDocumentRequest(root());
+        client.getRetrieveRequestFactory().getServiceDocumentRequest(sandbox.serviceRoot());
     request.addCustomHeader("Authorization", "Bearer " + token);
 
     ClientServiceDocument document = request.execute().getBody();
 
     assertEquals(Set.of("accounts", "contacts"), new TreeSet<>(document.getEntitySetNames()));
-    assertEquals(URI.create(root() + "/accounts"), document.getEntitySetURI("accounts"));
+    assertEquals(
+        URI.create(sandbox.serviceRoot() + "/accounts"), document.getEntitySetURI("accounts"));
   }
 }

@@ -16,10 +16,8 @@ import org.apache.olingo.client.api.domain.ClientObjectFactory;
 import org.apache.olingo.client.core.ODataClientFactory;
 import org.apache.olingo.commons.api.edm.EdmPrimitiveTypeKind;
 import org.apache.olingo.commons.api.edm.FullQualifiedName;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,27 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Write bodies in JSON full-metadata form, from hand and from Olingo's client. */
 class PayloadTest {
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   private HttpResponse<String> create(String body) {
-    return sandbox.apiWith(token, "POST", "accounts", body, "Prefer", "return=representation");
+    return sandbox.api("POST", "accounts", body, "Prefer", "return=representation");
   }
 
   @ParameterizedTest
@@ -103,13 +86,12 @@ class PayloadTest {
         "{\"@odata.type\":\"#Microsoft.Dynamics.CRM.account\","
             + "\"telephone1@odata.type\":\"String\",\"telephone1\":\"555-4242\"}";
 
-    assertEquals(204, sandbox.apiWith(token, "PATCH", url, body).statusCode());
-    assertEquals(
-        "555-4242", json(sandbox.apiWith(token, "GET", url, null)).getString("telephone1"));
+    assertEquals(204, sandbox.api("PATCH", url, body).statusCode());
+    assertEquals("555-4242", json(sandbox.api("GET", url, null)).getString("telephone1"));
     assertEquals(
         400,
         sandbox
-            .apiWith(token, "PATCH", url, "{\"@odata.type\":\"#Microsoft.Dynamics.CRM.contact\"}")
+            .api("PATCH", url, "{\"@odata.type\":\"#Microsoft.Dynamics.CRM.contact\"}")
             .statusCode());
   }
 
@@ -117,7 +99,7 @@ class PayloadTest {
   void olingoCreatesARecordWithAFullMetadataBodyAndABind() {
     ODataClient client = ODataClientFactory.getClient();
     ClientObjectFactory f = client.getObjectFactory();
-    String root = sandbox.server.baseUrl() + "/api/data/v9.2/";
+    String root = sandbox.root();
     ClientEntity contact = f.newEntity(new FullQualifiedName("Microsoft.Dynamics.CRM", "contact"));
     contact
         .getProperties()
@@ -163,7 +145,7 @@ class PayloadTest {
   private ClientEntity send(ODataClient client, String url, ClientEntity entity) {
     ODataEntityCreateRequest<ClientEntity> request =
         client.getCUDRequestFactory().getEntityCreateRequest(URI.create(url), entity);
-    request.addCustomHeader("Authorization", "Bearer " + token);
+    request.addCustomHeader("Authorization", "Bearer " + sandbox.testToken());
     request.setPrefer("return=representation");
     ODataEntityCreateResponse<ClientEntity> response = request.execute();
     assertEquals(201, response.getStatusCode());

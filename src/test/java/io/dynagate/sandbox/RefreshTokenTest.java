@@ -16,29 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RefreshTokenTest {
 
-  private static SandboxHttp sandbox;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox = SandboxExtension.started().resetBeforeEach();
 
   private static HttpResponse<String> refresh(String refreshToken) {
     return sandbox.tokenRequest(sandbox.refreshForm(refreshToken));
@@ -71,7 +55,7 @@ class RefreshTokenTest {
     JsonObject body = json(response);
     assertEquals("Bearer", body.getString("token_type"));
     assertEquals(3600, body.getInteger("expires_in"));
-    assertEquals(sandbox.server.baseUrl() + "/user_impersonation", body.getString("scope"));
+    assertEquals(sandbox.server().baseUrl() + "/user_impersonation", body.getString("scope"));
     assertEquals(
         200, sandbox.apiWith(body.getString("access_token"), "GET", "WhoAmI", null).statusCode());
     String second = body.getString("refresh_token");
@@ -92,7 +76,7 @@ class RefreshTokenTest {
 
     assertEquals(200, response.statusCode(), response.body());
     assertEquals(
-        sandbox.server.baseUrl() + "/user_impersonation", json(response).getString("scope"));
+        sandbox.server().baseUrl() + "/user_impersonation", json(response).getString("scope"));
   }
 
   @Test
@@ -221,7 +205,7 @@ class RefreshTokenTest {
         CompletableFuture.supplyAsync(() -> refresh(refreshToken));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> sandbox.server.grants().validRefreshToken(refreshToken) == null);
+        .until(() -> sandbox.server().grants().validRefreshToken(refreshToken) == null);
 
     assertFalse(pending.isDone(), "the answer is still held back");
     assertEquals(1, sandbox.stats().getLong("refreshTokenRedemptions"));
@@ -249,8 +233,8 @@ class RefreshTokenTest {
     assertEquals(7, stats.getLong("tokenRequests"));
     assertFalse(stats.encode().contains(first.substring(7, 15)), "no token material");
     assertFalse(stats.encode().contains("sbx-rt"), "no token material");
-    assertEquals(6, sandbox.server.stats().refreshTokenRedemptions());
-    assertEquals(3, sandbox.server.stats().maxRedemptionsOfOneRefreshToken());
+    assertEquals(6, sandbox.server().stats().refreshTokenRedemptions());
+    assertEquals(3, sandbox.server().stats().maxRedemptionsOfOneRefreshToken());
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.dynagate.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -19,64 +18,41 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
-/** A started sandbox on a random port and a blocking JDK HTTP client to call it (tests only). */
-final class SandboxHttp implements AutoCloseable {
+/**
+ * The requests the sandbox tests send, over a blocking JDK HTTP client, to the sandbox that {@link
+ * SandboxExtension} started for the test class.
+ */
+abstract class SandboxHttp {
 
   static final String TENANT = "contoso-tenant";
   static final String API = "/api/data/v9.2/";
 
-  final Vertx vertx;
-  final SandboxServer server;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private SandboxHttp(Vertx vertx, SandboxServer server) {
-    this.vertx = vertx;
-    this.server = server;
-  }
-
-  static SandboxHttp start() {
-    return start(SandboxOptions.defaults());
-  }
-
-  static SandboxHttp start(SandboxOptions options) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      SandboxServer server =
-          SandboxServer.start(vertx, options)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(10, TimeUnit.SECONDS);
-      return new SandboxHttp(vertx, server);
-    } catch (Exception e) {
-      vertx.close();
-      throw new IllegalStateException("sandbox did not start", e);
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("sandbox did not stop", e);
-    }
-  }
+  /** The started sandbox. */
+  abstract SandboxServer server();
 
   String url(String pathAndQuery) {
-    return server.baseUrl() + pathAndQuery;
+    return server().baseUrl() + pathAndQuery;
+  }
+
+  /**
+   * The Web API's service root as OData clients take it, {@code
+   * http://localhost:port/api/data/v9.2}.
+   */
+  String serviceRoot() {
+    return url(API.substring(0, API.length() - 1));
+  }
+
+  /** The service root with its trailing slash: what {@code @odata.context} and ids start with. */
+  String root() {
+    return url(API);
   }
 
   /** Sends a request; {@code headers} are name, value pairs. */
@@ -108,20 +84,20 @@ final class SandboxHttp implements AutoCloseable {
         form.entrySet().stream()
             .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
             .collect(Collectors.joining("&"));
-    String[] all = new String[headers.length + 2];
-    all[0] = "Content-Type";
-    all[1] = "application/x-www-form-urlencoded";
-    System.arraycopy(headers, 0, all, 2, headers.length);
-    return send("POST", "/" + TENANT + "/oauth2/v2.0/token", body, all);
+    return send(
+        "POST",
+        "/" + TENANT + "/oauth2/v2.0/token",
+        body,
+        prepend(headers, "Content-Type", "application/x-www-form-urlencoded"));
   }
 
   /** The client credentials form with the sandbox's default client. */
   Map<String, String> clientCredentials() {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "client_credentials");
-    form.put("client_id", server.options().clientId());
-    form.put("client_secret", server.options().clientSecret());
-    form.put("scope", server.baseUrl() + "/.default");
+    form.put("client_id", server().options().clientId());
+    form.put("client_secret", server().options().clientSecret());
+    form.put("scope", server().baseUrl() + "/.default");
     return form;
   }
 
@@ -132,25 +108,25 @@ final class SandboxHttp implements AutoCloseable {
     return new JsonObject(response.body()).getString("access_token");
   }
 
-  /** A Web API call with a fresh token and the usual Dataverse headers. */
-  HttpResponse<String> api(String method, String path, String body, String... headers) {
-    return apiWith(token(), method, path, body, headers);
-  }
-
+  /** A Web API call with {@code token} and the usual Dataverse headers, then {@code headers}. */
   HttpResponse<String> apiWith(
       String token, String method, String path, String body, String... headers) {
-    String[] base = {
-      "Authorization", "Bearer " + token,
-      "Accept", "application/json",
-      "OData-MaxVersion", "4.0",
-      "OData-Version", "4.0",
-      "Content-Type", "application/json"
-    };
-    String[] all = new String[base.length + headers.length];
-    System.arraycopy(base, 0, all, 0, base.length);
-    System.arraycopy(headers, 0, all, base.length, headers.length);
-    String target = path.startsWith("http") ? path : API + path;
-    return send(method, target, body, all);
+    return send(
+        method,
+        target(path),
+        body,
+        prepend(
+            headers,
+            "Authorization",
+            "Bearer " + token,
+            "Accept",
+            "application/json",
+            "OData-MaxVersion",
+            "4.0",
+            "OData-Version",
+            "4.0",
+            "Content-Type",
+            "application/json"));
   }
 
   /** A PKCE verifier (43 characters) and its S256 challenge, computed here, not by the sandbox. */
@@ -177,10 +153,10 @@ final class SandboxHttp implements AutoCloseable {
   /** The authorize parameters of a valid request with the default client. */
   Map<String, String> authorizeParams(String state) {
     Map<String, String> params = new LinkedHashMap<>();
-    params.put("client_id", server.options().clientId());
+    params.put("client_id", server().options().clientId());
     params.put("response_type", "code");
     params.put("redirect_uri", REDIRECT_URI);
-    params.put("scope", server.baseUrl() + "/user_impersonation offline_access");
+    params.put("scope", server().baseUrl() + "/user_impersonation offline_access");
     params.put("state", state);
     params.put("code_challenge", CHALLENGE);
     params.put("code_challenge_method", "S256");
@@ -210,7 +186,7 @@ final class SandboxHttp implements AutoCloseable {
   Map<String, String> redeemForm(String code) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "authorization_code");
-    form.put("client_id", server.options().clientId());
+    form.put("client_id", server().options().clientId());
     form.put("code", code);
     form.put("redirect_uri", REDIRECT_URI);
     form.put("code_verifier", VERIFIER);
@@ -221,9 +197,9 @@ final class SandboxHttp implements AutoCloseable {
   Map<String, String> refreshForm(String refreshToken) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "refresh_token");
-    form.put("client_id", server.options().clientId());
+    form.put("client_id", server().options().clientId());
     form.put("refresh_token", refreshToken);
-    form.put("scope", server.baseUrl() + "/user_impersonation offline_access");
+    form.put("scope", server().baseUrl() + "/user_impersonation offline_access");
     return form;
   }
 
@@ -272,6 +248,19 @@ final class SandboxHttp implements AutoCloseable {
 
   void reset() {
     assertEquals(204, send("POST", "/_sandbox/reset", null).statusCode());
+  }
+
+  /** A Web API URL as it is, or a path below {@link #API}. */
+  static String target(String path) {
+    return path.startsWith("http") ? path : API + path;
+  }
+
+  /** {@code first} then {@code rest}: name, value pairs of headers. */
+  static String[] prepend(String[] rest, String... first) {
+    String[] all = new String[first.length + rest.length];
+    System.arraycopy(first, 0, all, 0, first.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
   }
 
   static JsonObject json(HttpResponse<String> response) {

@@ -13,29 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TokenEndpointTest {
 
-  private static SandboxHttp sandbox;
+  @RegisterExtension
+  static final SandboxExtension sandbox = SandboxExtension.started().resetBeforeEach();
 
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-  }
+  /** A second sandbox, configured to send {@code refresh_in}. */
+  @RegisterExtension
+  static final SandboxExtension refreshing =
+      SandboxExtension.with(SandboxOptions.defaults().withRefreshIn(Duration.ofMinutes(30)));
 
   @Test
   void clientCredentialsWithFormSecretIssuesABearerToken() {
@@ -146,7 +135,7 @@ class TokenEndpointTest {
   @Test
   void clientCredentialsScopeWithoutDefaultSuffixIsInvalidScope() {
     Map<String, String> form = sandbox.clientCredentials();
-    form.put("scope", sandbox.server.baseUrl() + "/user_impersonation");
+    form.put("scope", sandbox.server().baseUrl() + "/user_impersonation");
 
     HttpResponse<String> response = sandbox.tokenRequest(form);
 
@@ -180,13 +169,10 @@ class TokenEndpointTest {
 
   @Test
   void refreshInIsSentWhenConfigured() {
-    try (SandboxHttp other =
-        SandboxHttp.start(SandboxOptions.defaults().withRefreshIn(Duration.ofMinutes(30)))) {
-      JsonObject body = json(other.tokenRequest(other.clientCredentials()));
+    JsonObject body = json(refreshing.tokenRequest(refreshing.clientCredentials()));
 
-      assertEquals(1800, body.getInteger("refresh_in"));
-      assertEquals(3600, body.getInteger("expires_in"));
-    }
+    assertEquals(1800, body.getInteger("refresh_in"));
+    assertEquals(3600, body.getInteger("expires_in"));
   }
 
   @Test
@@ -212,7 +198,7 @@ class TokenEndpointTest {
     assertEquals(2, stats.getJsonObject("tokenRequestsByGrant").getLong("client_credentials"));
     assertEquals(1, stats.getJsonObject("tokenRequestsByGrant").getLong("refresh_token"));
     assertEquals(0, stats.getLong("dataRequests"));
-    assertEquals(3, sandbox.server.stats().tokenRequests());
+    assertEquals(3, sandbox.server().stats().tokenRequests());
   }
 
   @Test

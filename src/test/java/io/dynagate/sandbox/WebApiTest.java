@@ -16,10 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,36 +25,13 @@ class WebApiTest {
 
   private static final String CONTOSO = SeedData.CONTOSO.toString();
 
-  private static SandboxHttp sandbox;
-  private String token;
-
-  @BeforeAll
-  static void start() {
-    sandbox = SandboxHttp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    sandbox.close();
-  }
-
-  @BeforeEach
-  void reset() {
-    sandbox.reset();
-    token = sandbox.token();
-  }
-
-  private HttpResponse<String> api(String method, String path, String body, String... headers) {
-    return sandbox.apiWith(token, method, path, body, headers);
-  }
-
-  private String root() {
-    return sandbox.server.baseUrl() + "/api/data/v9.2/";
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.started().resetBeforeEach().tokenBeforeEach();
 
   @Test
   void collectionHasAbsoluteContextEtagsAndODataHeaders() {
-    HttpResponse<String> response = api("GET", "accounts", null);
+    HttpResponse<String> response = sandbox.api("GET", "accounts", null);
 
     assertEquals(200, response.statusCode());
     assertEquals(
@@ -64,7 +39,7 @@ class WebApiTest {
         response.headers().firstValue("Content-Type").orElseThrow());
     assertEquals("4.0", response.headers().firstValue("OData-Version").orElseThrow());
     JsonObject body = json(response);
-    assertEquals(root() + "$metadata#accounts", body.getString("@odata.context"));
+    assertEquals(sandbox.root() + "$metadata#accounts", body.getString("@odata.context"));
     JsonArray value = body.getJsonArray("value");
     assertEquals(5, value.size());
     JsonObject first = value.getJsonObject(0);
@@ -78,7 +53,7 @@ class WebApiTest {
 
   @Test
   void contactsAreSeededWithParentLookups() {
-    JsonArray contacts = json(api("GET", "contacts", null)).getJsonArray("value");
+    JsonArray contacts = json(sandbox.api("GET", "contacts", null)).getJsonArray("value");
 
     assertEquals(5, contacts.size());
     long withContoso =
@@ -91,10 +66,11 @@ class WebApiTest {
 
   @Test
   void selectReturnsOnlyTheSelectedColumnsAndTheKey() {
-    HttpResponse<String> response = api("GET", "accounts?$select=name,revenue", null);
+    HttpResponse<String> response = sandbox.api("GET", "accounts?$select=name,revenue", null);
 
     JsonObject body = json(response);
-    assertEquals(root() + "$metadata#accounts(name,revenue)", body.getString("@odata.context"));
+    assertEquals(
+        sandbox.root() + "$metadata#accounts(name,revenue)", body.getString("@odata.context"));
     JsonObject first = body.getJsonArray("value").getJsonObject(0);
     assertEquals(
         Set.of("@odata.etag", "name", "revenue", "accountid"), new HashSet<>(first.fieldNames()));
@@ -103,7 +79,7 @@ class WebApiTest {
   @Test
   void filterEqOnTextIsCaseInsensitive() {
     JsonArray value =
-        json(api("GET", "accounts?$filter=" + enc("name eq 'contoso ltd'"), null))
+        json(sandbox.api("GET", "accounts?$filter=" + enc("name eq 'contoso ltd'"), null))
             .getJsonArray("value");
 
     assertEquals(1, value.size());
@@ -114,12 +90,12 @@ class WebApiTest {
   void filterEqOnNumbersAndAndBetweenClauses() {
     assertEquals(
         2,
-        json(api("GET", "accounts?$filter=" + enc("revenue eq 1500000"), null))
+        json(sandbox.api("GET", "accounts?$filter=" + enc("revenue eq 1500000"), null))
             .getJsonArray("value")
             .size());
     assertEquals(
         1,
-        json(api(
+        json(sandbox.api(
                 "GET",
                 "accounts?$filter=" + enc("revenue eq 1500000 and name eq 'Litware Inc'"),
                 null))
@@ -127,7 +103,7 @@ class WebApiTest {
             .size());
     assertEquals(
         1,
-        json(api("GET", "accounts?$filter=" + enc("statecode eq 1"), null))
+        json(sandbox.api("GET", "accounts?$filter=" + enc("statecode eq 1"), null))
             .getJsonArray("value")
             .size());
   }
@@ -136,22 +112,23 @@ class WebApiTest {
   void filterEqOnGuidLookupAndNull() {
     assertEquals(
         2,
-        json(api("GET", "contacts?$filter=" + enc("_parentcustomerid_value eq " + CONTOSO), null))
+        json(sandbox.api(
+                "GET", "contacts?$filter=" + enc("_parentcustomerid_value eq " + CONTOSO), null))
             .getJsonArray("value")
             .size());
     assertEquals(
         1,
-        json(api("GET", "contacts?$filter=" + enc("_parentcustomerid_value eq null"), null))
+        json(sandbox.api("GET", "contacts?$filter=" + enc("_parentcustomerid_value eq null"), null))
             .getJsonArray("value")
             .size());
   }
 
   @Test
   void filterWithAQuoteInsideAString() {
-    api("POST", "accounts", new JsonObject().put("name", "O'Brien & Sons").encode());
+    sandbox.api("POST", "accounts", new JsonObject().put("name", "O'Brien & Sons").encode());
 
     JsonArray value =
-        json(api("GET", "accounts?$filter=" + enc("name eq 'O''Brien & Sons'"), null))
+        json(sandbox.api("GET", "accounts?$filter=" + enc("name eq 'O''Brien & Sons'"), null))
             .getJsonArray("value");
 
     assertEquals(1, value.size());
@@ -173,7 +150,7 @@ class WebApiTest {
         "name eq true",
       })
   void unsupportedOrIllTypedFiltersAre400DataverseErrors(String filter) {
-    HttpResponse<String> response = api("GET", "accounts?$filter=" + enc(filter), null);
+    HttpResponse<String> response = sandbox.api("GET", "accounts?$filter=" + enc(filter), null);
 
     assertEquals(400, response.statusCode(), filter);
     JsonObject error = json(response).getJsonObject("error");
@@ -185,7 +162,7 @@ class WebApiTest {
   void filterCombinesComparisonsFunctionsAndAliases() {
     String filter = "(revenue ge 1500000 or startswith(name,'fab')) and not (statecode eq 1)";
     JsonArray value =
-        json(api("GET", "accounts?$select=name&$filter=" + enc(filter), null))
+        json(sandbox.api("GET", "accounts?$select=name&$filter=" + enc(filter), null))
             .getJsonArray("value");
 
     Set<String> names = new HashSet<>();
@@ -193,7 +170,7 @@ class WebApiTest {
     assertEquals(Set.of("Contoso Ltd", "Adventure Works", "Fabrikam Inc", "Litware Inc"), names);
 
     JsonArray aliased =
-        json(api(
+        json(sandbox.api(
                 "GET",
                 "accounts?$filter=" + enc("name eq @p") + "&@p=" + enc("'Litware Inc'"),
                 null))
@@ -204,7 +181,7 @@ class WebApiTest {
   @Test
   void unknownPropertyInSelectOrFilterIs400WithCode0x0() {
     for (String query : List.of("$select=Name", "$filter=" + enc("Name eq 'x'"))) {
-      HttpResponse<String> response = api("GET", "accounts?" + query, null);
+      HttpResponse<String> response = sandbox.api("GET", "accounts?" + query, null);
 
       assertEquals(400, response.statusCode(), query);
       JsonObject error = json(response).getJsonObject("error");
@@ -217,16 +194,17 @@ class WebApiTest {
 
   @Test
   void unsupportedQueryOptionsAreRefused() {
-    assertEquals(400, api("GET", "accounts?$skip=2", null).statusCode());
-    assertEquals(501, api("GET", "accounts?$expand=primarycontactid", null).statusCode());
-    assertEquals(400, api("GET", "accounts?$orderby=name%20up", null).statusCode());
-    assertEquals(400, api("GET", "accounts?$top=-1", null).statusCode());
-    assertEquals(400, api("GET", "accounts?$top=2&$top=3", null).statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts?$skip=2", null).statusCode());
+    assertEquals(501, sandbox.api("GET", "accounts?$expand=primarycontactid", null).statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts?$orderby=name%20up", null).statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts?$top=-1", null).statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts?$top=2&$top=3", null).statusCode());
   }
 
   @Test
   void topLimitsTheRowsWithoutANextLink() {
-    JsonObject body = json(api("GET", "accounts?$top=2", null, "Prefer", "odata.maxpagesize=1"));
+    JsonObject body =
+        json(sandbox.api("GET", "accounts?$top=2", null, "Prefer", "odata.maxpagesize=1"));
 
     assertEquals(2, body.getJsonArray("value").size());
     assertFalse(body.containsKey("@odata.nextLink"));
@@ -234,22 +212,22 @@ class WebApiTest {
 
   @Test
   void countSegmentAnswersPlainText() {
-    HttpResponse<String> all = api("GET", "accounts/$count", null);
+    HttpResponse<String> all = sandbox.api("GET", "accounts/$count", null);
     HttpResponse<String> active =
-        api("GET", "accounts/$count?$filter=" + enc("statecode eq 0"), null);
+        sandbox.api("GET", "accounts/$count?$filter=" + enc("statecode eq 0"), null);
 
     assertEquals(200, all.statusCode());
     assertEquals("text/plain", all.headers().firstValue("Content-Type").orElseThrow());
     assertEquals("5", all.body());
     assertEquals("4", active.body());
-    assertEquals("5", api("GET", "contacts/$count", null).body());
+    assertEquals("5", sandbox.api("GET", "contacts/$count", null).body());
   }
 
   @Test
   void countAddsTheNumberOfMatchingRows() {
     JsonObject body =
         json(
-            api(
+            sandbox.api(
                 "GET",
                 "accounts?$count=true&$filter=" + enc("statecode eq 0"),
                 null,
@@ -263,13 +241,14 @@ class WebApiTest {
   @Test
   void pagingWithMaxPageSizeVisitsEveryRecordOnceThroughAbsoluteNextLinks() {
     for (int i = 0; i < 4; i++) {
-      api("POST", "accounts", new JsonObject().put("name", "Extra " + i).encode());
+      sandbox.api("POST", "accounts", new JsonObject().put("name", "Extra " + i).encode());
     }
     List<String> seen = new ArrayList<>();
-    String url = root() + "accounts?$select=name";
+    String url = sandbox.root() + "accounts?$select=name";
     int pages = 0;
     while (url != null) {
-      HttpResponse<String> response = api("GET", url, null, "Prefer", "odata.maxpagesize=2");
+      HttpResponse<String> response =
+          sandbox.api("GET", url, null, "Prefer", "odata.maxpagesize=2");
       assertEquals(200, response.statusCode(), response.body());
       assertEquals(
           "odata.maxpagesize=2", response.headers().firstValue("Preference-Applied").orElse(""));
@@ -279,7 +258,7 @@ class WebApiTest {
       value.forEach(r -> seen.add(((JsonObject) r).getString("accountid")));
       url = body.getString("@odata.nextLink");
       if (url != null) {
-        assertTrue(url.startsWith(root() + "accounts?$select=name&$skiptoken="), url);
+        assertTrue(url.startsWith(sandbox.root() + "accounts?$select=name&$skiptoken="), url);
       }
       pages++;
     }
@@ -292,7 +271,7 @@ class WebApiTest {
   @Test
   void nextLinkKeepsTheFilter() {
     HttpResponse<String> first =
-        api(
+        sandbox.api(
             "GET",
             "accounts?$filter=" + enc("statecode eq 0") + "&$select=name",
             null,
@@ -302,7 +281,7 @@ class WebApiTest {
     String next = body.getString("@odata.nextLink");
     assertTrue(next.contains("$filter=" + enc("statecode eq 0")), next);
 
-    JsonObject second = json(api("GET", next, null, "Prefer", "odata.maxpagesize=3"));
+    JsonObject second = json(sandbox.api("GET", next, null, "Prefer", "odata.maxpagesize=3"));
 
     assertEquals(3, body.getJsonArray("value").size());
     assertEquals(1, second.getJsonArray("value").size());
@@ -313,7 +292,7 @@ class WebApiTest {
   void orderByWithTopFilterAndSelect() {
     JsonObject body =
         json(
-            api(
+            sandbox.api(
                 "GET",
                 "accounts?$select=name&$filter="
                     + enc("statecode eq 0")
@@ -331,29 +310,30 @@ class WebApiTest {
   void pagingUnderAnOrderVisitsEveryRowOnceInOrderEvenWhenRowsAreAddedMeanwhile() {
     // ties, case variants and nulls in the sort column, so the cookie needs more than the key
     for (String name : List.of("alpha", "Alpha", "ALPHA", "beta", "Beta")) {
-      api("POST", "accounts", new JsonObject().put("name", name).put("revenue", 7).encode());
+      sandbox.api(
+          "POST", "accounts", new JsonObject().put("name", name).put("revenue", 7).encode());
     }
-    api("POST", "accounts", new JsonObject().put("revenue", 7).encode());
-    api("POST", "accounts", new JsonObject().put("revenue", 8).encode());
+    sandbox.api("POST", "accounts", new JsonObject().put("revenue", 7).encode());
+    sandbox.api("POST", "accounts", new JsonObject().put("revenue", 8).encode());
     String query =
         "accounts?$select=name,revenue&$orderby=" + enc("name desc,revenue") + "&$count=true";
-    List<String> expected = ids(json(api("GET", query, null)).getJsonArray("value"));
+    List<String> expected = ids(json(sandbox.api("GET", query, null)).getJsonArray("value"));
     assertEquals(12, expected.size());
 
     List<String> seen = new ArrayList<>();
-    String url = root() + query;
+    String url = sandbox.root() + query;
     int pages = 0;
     while (url != null) {
-      JsonObject body = json(api("GET", url, null, "Prefer", "odata.maxpagesize=3"));
+      JsonObject body = json(sandbox.api("GET", url, null, "Prefer", "odata.maxpagesize=3"));
       assertEquals(pages == 0 ? 12 : 13, body.getInteger("@odata.count"));
       seen.addAll(ids(body.getJsonArray("value")));
       url = body.getString("@odata.nextLink");
       if (url != null) {
-        assertTrue(url.startsWith(root() + query + "&$skiptoken="), url);
+        assertTrue(url.startsWith(sandbox.root() + query + "&$skiptoken="), url);
       }
       if (pages++ == 0) {
         // sorts before the cursor ("zulu" > every name, descending): not seen on later pages
-        api("POST", "accounts", new JsonObject().put("name", "zulu").encode());
+        sandbox.api("POST", "accounts", new JsonObject().put("name", "zulu").encode());
       }
     }
 
@@ -369,45 +349,45 @@ class WebApiTest {
 
   @Test
   void aBrokenSkipTokenIs400() {
-    assertEquals(400, api("GET", "accounts?$skiptoken=garbage", null).statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts?$skiptoken=garbage", null).statusCode());
   }
 
   @Test
   void createReadUpdateDeleteRoundTrip() {
     HttpResponse<String> created =
-        api(
+        sandbox.api(
             "POST",
             "accounts",
             new JsonObject().put("name", "Tailspin Toys").put("revenue", 12.5).encode());
     assertEquals(204, created.statusCode(), created.body());
     String entityId = created.headers().firstValue("OData-EntityId").orElseThrow();
-    assertTrue(entityId.matches("\\Q" + root() + "accounts(\\E[0-9a-f-]{36}\\)"), entityId);
+    assertTrue(entityId.matches("\\Q" + sandbox.root() + "accounts(\\E[0-9a-f-]{36}\\)"), entityId);
 
-    HttpResponse<String> read = api("GET", entityId, null);
+    HttpResponse<String> read = sandbox.api("GET", entityId, null);
     assertEquals(200, read.statusCode());
     JsonObject record = json(read);
     assertEquals("Tailspin Toys", record.getString("name"));
     assertEquals(12.5, record.getDouble("revenue"));
-    assertEquals(root() + "$metadata#accounts/$entity", record.getString("@odata.context"));
+    assertEquals(sandbox.root() + "$metadata#accounts/$entity", record.getString("@odata.context"));
     assertEquals(record.getString("@odata.etag"), read.headers().firstValue("ETag").orElseThrow());
 
     HttpResponse<String> updated =
-        api("PATCH", entityId, new JsonObject().put("telephone1", "555-9999").encode());
+        sandbox.api("PATCH", entityId, new JsonObject().put("telephone1", "555-9999").encode());
     assertEquals(204, updated.statusCode());
-    JsonObject after = json(api("GET", entityId, null));
+    JsonObject after = json(sandbox.api("GET", entityId, null));
     assertEquals("555-9999", after.getString("telephone1"));
     assertEquals("Tailspin Toys", after.getString("name"));
     assertNotEquals(record.getString("@odata.etag"), after.getString("@odata.etag"));
 
-    assertEquals(204, api("DELETE", entityId, null).statusCode());
-    assertEquals(404, api("GET", entityId, null).statusCode());
-    assertEquals(404, api("DELETE", entityId, null).statusCode());
+    assertEquals(204, sandbox.api("DELETE", entityId, null).statusCode());
+    assertEquals(404, sandbox.api("GET", entityId, null).statusCode());
+    assertEquals(404, sandbox.api("DELETE", entityId, null).statusCode());
   }
 
   @Test
   void createWithReturnRepresentationIs201WithTheRecord() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "POST",
             "accounts?$select=name",
             new JsonObject().put("name", "Wingtip").encode(),
@@ -417,16 +397,17 @@ class WebApiTest {
     assertEquals(201, response.statusCode());
     JsonObject body = json(response);
     assertEquals("Wingtip", body.getString("name"));
-    assertEquals(root() + "$metadata#accounts(name)/$entity", body.getString("@odata.context"));
     assertEquals(
-        root() + "accounts(" + body.getString("accountid") + ")",
+        sandbox.root() + "$metadata#accounts(name)/$entity", body.getString("@odata.context"));
+    assertEquals(
+        sandbox.root() + "accounts(" + body.getString("accountid") + ")",
         response.headers().firstValue("OData-EntityId").orElseThrow());
   }
 
   @Test
   void patchWithReturnRepresentationIs200() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "PATCH",
             "accounts(" + CONTOSO + ")",
             new JsonObject().put("name", "Contoso Renamed").encode(),
@@ -442,7 +423,7 @@ class WebApiTest {
   @Test
   void retrieveUnknownKeyIs404RecordNotFound() {
     UUID id = UUID.randomUUID();
-    HttpResponse<String> response = api("GET", "accounts(" + id + ")", null);
+    HttpResponse<String> response = sandbox.api("GET", "accounts(" + id + ")", null);
 
     assertEquals(404, response.statusCode());
     JsonObject error = json(response).getJsonObject("error");
@@ -453,25 +434,25 @@ class WebApiTest {
   @Test
   void ifMatchWithAStaleEtagIs412AndChangesNothing() {
     String url = "accounts(" + CONTOSO + ")";
-    String etag = api("GET", url, null).headers().firstValue("ETag").orElseThrow();
-    api("PATCH", url, new JsonObject().put("telephone1", "1").encode());
+    String etag = sandbox.api("GET", url, null).headers().firstValue("ETag").orElseThrow();
+    sandbox.api("PATCH", url, new JsonObject().put("telephone1", "1").encode());
 
     HttpResponse<String> stale =
-        api("PATCH", url, new JsonObject().put("name", "Lost").encode(), "If-Match", etag);
+        sandbox.api("PATCH", url, new JsonObject().put("name", "Lost").encode(), "If-Match", etag);
 
     assertEquals(412, stale.statusCode());
     assertEquals("0x80060882", json(stale).getJsonObject("error").getString("code"));
-    assertEquals("Contoso Ltd", json(api("GET", url, null)).getString("name"));
-    assertEquals(412, api("DELETE", url, null, "If-Match", etag).statusCode());
+    assertEquals("Contoso Ltd", json(sandbox.api("GET", url, null)).getString("name"));
+    assertEquals(412, sandbox.api("DELETE", url, null, "If-Match", etag).statusCode());
   }
 
   @Test
   void ifMatchWithTheCurrentEtagUpdates() {
     String url = "accounts(" + CONTOSO + ")";
-    String etag = api("GET", url, null).headers().firstValue("ETag").orElseThrow();
+    String etag = sandbox.api("GET", url, null).headers().firstValue("ETag").orElseThrow();
 
     HttpResponse<String> response =
-        api("PATCH", url, new JsonObject().put("name", "Fresh").encode(), "If-Match", etag);
+        sandbox.api("PATCH", url, new JsonObject().put("name", "Fresh").encode(), "If-Match", etag);
 
     assertEquals(204, response.statusCode());
   }
@@ -479,7 +460,7 @@ class WebApiTest {
   @Test
   void ifMatchStarOnAMissingRecordIs404() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "PATCH",
             "accounts(" + UUID.randomUUID() + ")",
             new JsonObject().put("name", "Ghost").encode(),
@@ -495,19 +476,21 @@ class WebApiTest {
     UUID id = UUID.randomUUID();
 
     HttpResponse<String> response =
-        api("PATCH", "accounts(" + id + ")", new JsonObject().put("name", "Upserted").encode());
+        sandbox.api(
+            "PATCH", "accounts(" + id + ")", new JsonObject().put("name", "Upserted").encode());
 
     assertEquals(204, response.statusCode());
     assertEquals(
-        root() + "accounts(" + id + ")",
+        sandbox.root() + "accounts(" + id + ")",
         response.headers().firstValue("OData-EntityId").orElseThrow());
-    assertEquals("Upserted", json(api("GET", "accounts(" + id + ")", null)).getString("name"));
+    assertEquals(
+        "Upserted", json(sandbox.api("GET", "accounts(" + id + ")", null)).getString("name"));
   }
 
   @Test
   void ifNoneMatchStarPreventsAnUpsertFromUpdating() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "PATCH",
             "accounts(" + CONTOSO + ")",
             new JsonObject().put("name", "Nope").encode(),
@@ -516,22 +499,23 @@ class WebApiTest {
 
     assertEquals(412, response.statusCode());
     assertEquals(
-        "Contoso Ltd", json(api("GET", "accounts(" + CONTOSO + ")", null)).getString("name"));
+        "Contoso Ltd",
+        json(sandbox.api("GET", "accounts(" + CONTOSO + ")", null)).getString("name"));
   }
 
   @Test
   void conditionalGetWithTheCurrentEtagIs304() {
     String url = "accounts(" + CONTOSO + ")";
-    String etag = api("GET", url, null).headers().firstValue("ETag").orElseThrow();
+    String etag = sandbox.api("GET", url, null).headers().firstValue("ETag").orElseThrow();
 
-    assertEquals(304, api("GET", url, null, "If-None-Match", etag).statusCode());
-    assertEquals(200, api("GET", url, null, "If-None-Match", "null").statusCode());
+    assertEquals(304, sandbox.api("GET", url, null, "If-None-Match", etag).statusCode());
+    assertEquals(200, sandbox.api("GET", url, null, "If-None-Match", "null").statusCode());
   }
 
   @Test
   void createWithAnExistingKeyIs412Duplicate() {
     HttpResponse<String> response =
-        api("POST", "accounts", new JsonObject().put("accountid", CONTOSO).encode());
+        sandbox.api("POST", "accounts", new JsonObject().put("accountid", CONTOSO).encode());
 
     assertEquals(412, response.statusCode());
     assertEquals("0x80040237", json(response).getJsonObject("error").getString("code"));
@@ -540,7 +524,7 @@ class WebApiTest {
   @Test
   void odataBindSetsTheLookup() {
     HttpResponse<String> created =
-        api(
+        sandbox.api(
             "POST",
             "contacts",
             new JsonObject()
@@ -557,7 +541,7 @@ class WebApiTest {
   @Test
   void odataBindToAMissingRecordIs404() {
     HttpResponse<String> response =
-        api(
+        sandbox.api(
             "POST",
             "contacts",
             new JsonObject()
@@ -581,7 +565,7 @@ class WebApiTest {
       })
   void badBodiesAre400PayloadErrors(String body) {
     String set = body.contains("_parentcustomerid") ? "contacts" : "accounts";
-    HttpResponse<String> response = api("POST", set, body);
+    HttpResponse<String> response = sandbox.api("POST", set, body);
 
     assertEquals(400, response.statusCode(), body);
     assertEquals("0x80048d19", json(response).getJsonObject("error").getString("code"));
@@ -589,7 +573,7 @@ class WebApiTest {
 
   @Test
   void unknownEntitySetIs404ResourceNotFoundForTheSegment() {
-    HttpResponse<String> response = api("GET", "Account", null);
+    HttpResponse<String> response = sandbox.api("GET", "Account", null);
 
     assertEquals(404, response.statusCode());
     assertEquals(
@@ -607,44 +591,44 @@ class WebApiTest {
 
   @Test
   void whoAmIAnswersTheCallerIds() {
-    HttpResponse<String> response = api("GET", "WhoAmI", null);
+    HttpResponse<String> response = sandbox.api("GET", "WhoAmI", null);
 
     assertEquals(200, response.statusCode());
     JsonObject body = json(response);
     assertEquals(
-        root() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
+        sandbox.root() + "$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse",
         body.getString("@odata.context"));
     for (String id : List.of("BusinessUnitId", "UserId", "OrganizationId")) {
       UUID.fromString(body.getString(id));
     }
-    assertEquals(404, api("POST", "WhoAmI", "{}").statusCode());
+    assertEquals(404, sandbox.api("POST", "WhoAmI", "{}").statusCode());
   }
 
   @Test
   void wrongMethodIs405AndUnknownKeySyntaxIs400() {
-    assertEquals(405, api("DELETE", "accounts", null).statusCode());
-    assertEquals(405, api("POST", "accounts(" + CONTOSO + ")", "{}").statusCode());
-    assertEquals(400, api("GET", "accounts(not-a-guid)", null).statusCode());
+    assertEquals(405, sandbox.api("DELETE", "accounts", null).statusCode());
+    assertEquals(405, sandbox.api("POST", "accounts(" + CONTOSO + ")", "{}").statusCode());
+    assertEquals(400, sandbox.api("GET", "accounts(not-a-guid)", null).statusCode());
   }
 
   @Test
   void serviceDocumentListsTheEntitySets() {
-    JsonObject body = json(api("GET", "", null));
+    JsonObject body = json(sandbox.api("GET", "", null));
 
-    assertEquals(root() + "$metadata", body.getString("@odata.context"));
+    assertEquals(sandbox.root() + "$metadata", body.getString("@odata.context"));
     assertEquals(2, body.getJsonArray("value").size());
   }
 
   @Test
   void resetBringsTheSeedDataBack() {
-    api("DELETE", "accounts(" + CONTOSO + ")", null);
-    api("POST", "accounts", new JsonObject().put("name", "New").encode());
+    sandbox.api("DELETE", "accounts(" + CONTOSO + ")", null);
+    sandbox.api("POST", "accounts", new JsonObject().put("name", "New").encode());
 
     sandbox.reset();
-    token = sandbox.token();
+    sandbox.useToken(sandbox.token());
 
-    JsonArray value = json(api("GET", "accounts", null)).getJsonArray("value");
+    JsonArray value = json(sandbox.api("GET", "accounts", null)).getJsonArray("value");
     assertEquals(5, value.size());
-    assertEquals(200, api("GET", "accounts(" + CONTOSO + ")", null).statusCode());
+    assertEquals(200, sandbox.api("GET", "accounts(" + CONTOSO + ")", null).statusCode());
   }
 }
