@@ -88,8 +88,8 @@ public final class LinkRewriter {
 
   private final boolean multipart;
   private State state = State.SCAN;
-  private final int[] keyMatched = new int[KEYS.length];
-  private final int[] headerKeyMatched = new int[HEADER_KEYS.length];
+  private final KeyMatcher annotations = new KeyMatcher(KEYS);
+  private final KeyMatcher partHeaders = new KeyMatcher(HEADER_KEYS);
   private final byte[] held;
   private int heldLength;
   private int plainMatched;
@@ -285,39 +285,65 @@ public final class LinkRewriter {
 
   /** Advances every annotation-name matcher; true when one just completed (all are then reset). */
   private boolean advanceKeys(byte b) {
-    return advance(KEYS, keyMatched, b);
+    return annotations.advance(b);
   }
 
   /** Advances the part-header matchers on a lower-cased byte; true when one just completed. */
   private boolean advanceHeaderKeys(byte lower) {
-    return advance(HEADER_KEYS, headerKeyMatched, lower);
+    return partHeaders.advance(lower);
   }
 
   /**
-   * Advances each key's matched length by {@code b}; true when one key just completed, and then
-   * every length is reset. Each key's first byte occurs nowhere else in it, so a mismatch restarts
-   * at 0, or at 1 when {@code b} is that first byte.
+   * Matches several keys that start with the same byte, which occurs nowhere else in them: a
+   * mismatch restarts a key at 0, or at 1 when the byte is that first byte. While no key is under
+   * way, a byte other than the first costs one comparison (most body bytes are such).
    */
-  private static boolean advance(byte[][] keys, int[] matched, byte b) {
-    boolean complete = false;
-    for (int k = 0; k < keys.length; k++) {
-      byte[] key = keys[k];
-      int m = matched[k];
-      if (key[m] == b) {
-        m++;
-      } else {
-        m = b == key[0] ? 1 : 0;
+  private static final class KeyMatcher {
+    private final byte[][] keys;
+    private final byte first;
+    private final int[] matched;
+    private boolean idle = true;
+
+    KeyMatcher(byte[][] keys) {
+      this.keys = keys;
+      this.first = keys[0][0];
+      this.matched = new int[keys.length];
+      for (byte[] key : keys) {
+        if (key[0] != first) {
+          throw new IllegalArgumentException("keys must share their first byte");
+        }
       }
-      if (m == key.length) {
-        complete = true;
-        m = 0;
+    }
+
+    /** True when one key just completed; every key then starts again. */
+    boolean advance(byte b) {
+      if (idle && b != first) {
+        return false;
       }
-      matched[k] = m;
+      boolean complete = false;
+      boolean underWay = false;
+      for (int k = 0; k < keys.length; k++) {
+        byte[] key = keys[k];
+        int m = matched[k];
+        if (key[m] == b) {
+          m++;
+        } else {
+          m = b == first ? 1 : 0;
+        }
+        if (m == key.length) {
+          complete = true;
+          m = 0;
+        }
+        matched[k] = m;
+        underWay |= m > 0;
+      }
+      if (complete) {
+        Arrays.fill(matched, 0);
+        underWay = false;
+      }
+      idle = !underWay;
+      return complete;
     }
-    if (complete) {
-      Arrays.fill(matched, 0);
-    }
-    return complete;
   }
 
   /** Matched length after {@code lower}, or -1 once the candidate is ruled out. */
