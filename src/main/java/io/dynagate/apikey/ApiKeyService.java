@@ -95,7 +95,6 @@ public class ApiKeyService {
   }
 
   /** The principal of a presented key, or empty when it is unknown, malformed or revoked. */
-  @WithSession
   public Uni<Optional<ApiKeyPrincipal>> authenticate(String presented) {
     if (!ApiKeys.wellFormed(presented)) {
       return Uni.createFrom().item(Optional.empty());
@@ -104,8 +103,13 @@ public class ApiKeyService {
     String hex = HexFormat.of().formatHex(hash);
     Cached cached = accepted.get(hex);
     if (cached != null && System.nanoTime() - cached.expiresNanos() < 0) {
+      // a warm key costs no session and no round trip
       return Uni.createFrom().item(Optional.of(cached.principal()));
     }
+    return Panache.withSession(() -> load(hash, hex));
+  }
+
+  private Uni<Optional<ApiKeyPrincipal>> load(byte[] hash, String hex) {
     return keys.find("keyHash", hex)
         .firstResult()
         .map(

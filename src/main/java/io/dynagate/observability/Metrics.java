@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /** The gateway's own meters (contract section 6). Tags never carry tokens, keys or queries. */
 @ApplicationScoped
@@ -15,15 +17,42 @@ public class Metrics {
     this.registry = registry;
   }
 
+  private record RequestKey(String connection, String method, int status) {}
+
+  /** One timer per tag set, found without building a meter id on every request. */
+  private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+
+  private final Map<String, Counter> aborted = new ConcurrentHashMap<>();
+
   /** {@code dynagate_proxy_requests_seconds{connection,method,status}}. */
-  public void proxyRequest(String connection, String method, int status, Duration took) {
-    Timer.builder("dynagate.proxy.requests")
-        .description("Proxied requests, from arrival to the last byte of the response")
-        .tag("connection", connection)
-        .tag("method", method)
-        .tag("status", String.valueOf(status))
-        .register(registry)
-        .record(took);
+  public void proxyRequest(String connection, String method, int status, long nanos) {
+    requestTimers
+        .computeIfAbsent(
+            new RequestKey(connection, method, status),
+            k ->
+                Timer.builder("dynagate.proxy.requests")
+                    .description("Proxied requests, from arrival to the last byte of the response")
+                    .tag("connection", k.connection())
+                    .tag("method", k.method())
+                    .tag("status", String.valueOf(k.status()))
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * {@code dynagate_proxy_aborted_total{reason}}: answers cut off after their head was sent
+   * ({@code upstream_aborted}, {@code idle_timeout}, {@code caller_left}).
+   */
+  public void proxyAborted(String reason) {
+    aborted
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("dynagate.proxy.aborted")
+                    .description("Proxied answers cut off after their head was sent")
+                    .tag("reason", r)
+                    .register(registry))
+        .increment();
   }
 
   /** {@code dynagate_token_fetches_total{connection,grant,outcome}}. */

@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,18 @@ public class RequestIdFilter {
   static String accept(String offered) {
     return offered != null && WELL_FORMED.matcher(offered).matches()
         ? offered
-        : UUID.randomUUID().toString();
+        : fresh();
+  }
+
+  /**
+   * A random version-4 UUID from {@link ThreadLocalRandom}: request ids are correlation ids, not
+   * secrets, and {@code UUID.randomUUID()} would take the shared {@code SecureRandom} on every
+   * request.
+   */
+  static String fresh() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
   }
 }

@@ -62,7 +62,7 @@ class PublicBases {
 
   /** {@code {base}/proxy/{connectionId}} for every base, first base first. */
   List<String> connectionPrefixes(String connectionId) {
-    return bases.stream().map(b -> b.url() + ResolveStep.PREFIX + connectionId).toList();
+    return bases.stream().map(b -> b.url() + ProxyTarget.PREFIX + connectionId).toList();
   }
 
   private static Base parse(String url) {

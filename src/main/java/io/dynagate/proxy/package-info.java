@@ -1,7 +1,7 @@
 /**
  * The proxy pipeline: {@code ProxyHandler} runs the steps in this order — {@code AuthenticateStep}
  * (who: {@code X-Api-Key}, the same key as {@code Authorization: Bearer dgk_…}, or a bearer JWT),
- * {@code ResolveStep} (path policy, grant, connection), {@code AuthorizeStep} (method, entity set,
+ * {@code ProxyTarget} (path policy, grant, connection), {@code AuthorizeStep} (method, entity set,
  * impersonation and privileged headers, throttle hold), {@code BatchStep} ({@code $batch}: every
  * part checked like a request of its own, the forwarded body written anew by {@link
  * io.dynagate.proxy.BatchInspector}), {@code WriteBodyStep} (write bodies under entity-set grants),

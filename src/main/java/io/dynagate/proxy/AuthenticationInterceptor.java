@@ -9,11 +9,17 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Step 1: who is calling. No identity → 401; an identity without role {@code caller} → 403. */
+/**
+ * Who is calling: {@code X-Api-Key}, the same key as {@code Authorization: Bearer dgk_…}, or a
+ * bearer JWT (the access package's mechanisms). No identity → 401. What the identity may do is
+ * {@link AuthorizationInterceptor}'s to decide.
+ */
 @ApplicationScoped
-class AuthenticateStep {
+class AuthenticationInterceptor implements ProxyInterceptor {
+  private static final String UNAUTHENTICATED = "A valid X-Api-Key or bearer token is required.";
 
-  Uni<ProxyExchange> apply(ProxyExchange x) {
+  @Override
+  public Uni<Void> onRequest(ProxyExchange x) {
     return QuarkusHttpUser.getSecurityIdentity(x.rc, null)
         .onFailure(AuthenticationFailedException.class)
         .transform(e -> unauthenticated(SafeDetail.of(e, UNAUTHENTICATED)))
@@ -24,16 +30,10 @@ class AuthenticateStep {
               }
               x.principal = identity.getPrincipal().getName();
               x.principals = Roles.principals(identity);
-              if (!identity.hasRole(Roles.CALLER)) {
-                x.decision = "denied:role";
-                throw GatewayProblem.of(
-                    ProblemCode.FORBIDDEN, "This identity may not use the proxy.");
-              }
-              return x;
+              x.caller = identity.hasRole(Roles.CALLER);
+              return null;
             });
   }
-
-  private static final String UNAUTHENTICATED = "A valid X-Api-Key or bearer token is required.";
 
   private static GatewayProblem unauthenticated(String detail) {
     return GatewayProblem.of(ProblemCode.UNAUTHENTICATED, detail);

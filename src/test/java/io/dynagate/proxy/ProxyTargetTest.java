@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ResolveStepOriginFormTest {
+class ProxyTargetTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource(
@@ -31,6 +31,6 @@ class ResolveStepOriginFormTest {
           proxy/x                                                            | proxy/x
           """)
   void requestTargetIsReducedToOriginForm(String target, String expected) {
-    assertEquals(expected, ResolveStep.originForm(target));
+    assertEquals(expected, ProxyTarget.originForm(target));
   }
 }
