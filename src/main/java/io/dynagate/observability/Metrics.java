@@ -40,8 +40,8 @@ public class Metrics {
   }
 
   /**
-   * {@code dynagate_proxy_aborted_total{reason}}: answers cut off after their head was sent
-   * ({@code upstream_aborted}, {@code idle_timeout}, {@code caller_left}).
+   * {@code dynagate_proxy_aborted_total{reason}}: answers cut off after their head was sent ({@code
+   * upstream_aborted}, {@code idle_timeout}, {@code caller_left}).
    */
   public void proxyAborted(String reason) {
     aborted

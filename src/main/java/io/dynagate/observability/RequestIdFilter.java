@@ -35,9 +35,7 @@ public class RequestIdFilter {
 
   /** The caller's id when it is safe to echo and log, else a new one. */
   static String accept(String offered) {
-    return offered != null && WELL_FORMED.matcher(offered).matches()
-        ? offered
-        : fresh();
+    return offered != null && WELL_FORMED.matcher(offered).matches() ? offered : fresh();
   }
 
   /**

@@ -111,8 +111,7 @@ class AuthorizationInterceptor implements ProxyInterceptor {
   private Uni<Void> writeBody(ProxyExchange x) {
     boolean json = BodyReach.isJson(x.rc.request().getHeader("Content-Type"));
     return x.body
-        .whole(
-            maxBatchBytes, "A write checked against an entity-set grant is over the body limit.")
+        .whole(maxBatchBytes, "A write checked against an entity-set grant is over the body limit.")
         .map(
             body -> {
               BodyReach reach =

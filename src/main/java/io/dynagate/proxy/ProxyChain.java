@@ -25,8 +25,7 @@ final class ProxyChain {
 
   /** {@code interceptors} in request order, then {@code send}. */
   static ProxyChain of(
-      List<ProxyInterceptor> interceptors,
-      Function<ProxyExchange, Uni<HttpClientResponse>> send) {
+      List<ProxyInterceptor> interceptors, Function<ProxyExchange, Uni<HttpClientResponse>> send) {
     ProxyChain chain = new ProxyChain(null, null, send);
     for (int i = interceptors.size() - 1; i >= 0; i--) {
       chain = new ProxyChain(interceptors.get(i), chain, null);

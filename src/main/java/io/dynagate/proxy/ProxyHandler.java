@@ -21,8 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * {@code ANY /proxy/{connectionId}/{path}}: runs the interceptor chain (see the package
  * documentation for the order), then streams the answer, and writes every error the gateway makes
- * itself — also the security layer's 401s — so that the caller gets the proxy's error format and the
- * access line the status the caller received.
+ * itself — also the security layer's 401s — so that the caller gets the proxy's error format and
+ * the access line the status the caller received.
  */
 @ApplicationScoped
 public class ProxyHandler {

@@ -5,8 +5,8 @@ import io.vertx.core.http.HttpClientResponse;
 
 /**
  * One concern of the proxy chain (the shape of vertx-http-proxy's {@code ProxyInterceptor}). The
- * request side runs in chain order before anything is sent to Dataverse and may end the request
- * by failing with a {@link io.dynagate.problem.GatewayProblem}; the response side runs in reverse
+ * request side runs in chain order before anything is sent to Dataverse and may end the request by
+ * failing with a {@link io.dynagate.problem.GatewayProblem}; the response side runs in reverse
  * order on the upstream answer's head, before the head goes to the caller. An interceptor that
  * needs both around one call (the token's refresh-and-replay) overrides {@link #handle}.
  *

@@ -53,8 +53,8 @@ final class RequestBody {
   }
 
   /**
-   * Reads the whole body once (later calls get the same buffer), failing with 413 {@code
-   * tooLarge} past {@code limit} bytes.
+   * Reads the whole body once (later calls get the same buffer), failing with 413 {@code tooLarge}
+   * past {@code limit} bytes.
    */
   Uni<Buffer> whole(long limit, String tooLarge) {
     if (whole != null) {
@@ -98,7 +98,9 @@ final class RequestBody {
     return reading;
   }
 
-  /** The unread body as a stream to Dataverse, failing with {@link PayloadTooLarge} past the max. */
+  /**
+   * The unread body as a stream to Dataverse, failing with {@link PayloadTooLarge} past the max.
+   */
   ReadStream<Buffer> stream() {
     return new LimitedReadStream(in, maxBytes);
   }

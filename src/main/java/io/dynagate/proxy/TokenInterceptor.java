@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The connection's access token (cached, or fetched once for everyone waiting), and the one
- * refresh-and-replay: when Dataverse refuses the token (401), exactly that token is dropped, a fresh
- * one obtained and the request sent once more. Only a replayable request is replayed: no body, a
- * body already read whole, or one with a Content-Length up to {@code
+ * refresh-and-replay: when Dataverse refuses the token (401), exactly that token is dropped, a
+ * fresh one obtained and the request sent once more. Only a replayable request is replayed: no
+ * body, a body already read whole, or one with a Content-Length up to {@code
  * dynagate.proxy.replay-buffer-bytes}, which is then read before the first send. Static tokens are
  * never refreshed.
  */
