@@ -468,8 +468,61 @@ class UpstreamFaultsTest {
 
   // --- set-up and helpers --------------------------------------------------------------------
 
+  // --- the caller stalls while it uploads -----------------------------------------------------
+
+  @Test
+  void aCallerThatStallsMidUploadIsAnsweredAndTheUpstreamClosedAfterTheIdleTimeout()
+      throws Exception {
+    upstreamAnswers(ex -> ex.head(204), "write"); // never played: the body never completes
+    try (Socket socket = new Socket()) {
+      socket.setSoTimeout(12_000);
+      socket.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+      OutputStream out = socket.getOutputStream();
+      String head =
+          "POST "
+              + target("files")
+              + " HTTP/1.1\r\nHost: 127.0.0.1:"
+              + port()
+              + "\r\nX-Api-Key: "
+              + key
+              + "\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+              + MIB
+              + "\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(new byte[64 * KIB]);
+      out.flush();
+      long stalled = System.nanoTime();
+      assertTrue(upstream.awaitRequests(1, Duration.ofSeconds(5)), upstream.seen().toString());
+
+      String answer;
+      try {
+        answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      } catch (SocketTimeoutException e) {
+        answer = "(still open after 12 s)";
+      }
+      long closedMs = millisBetween(stalled, System.nanoTime());
+
+      assertTrue(answer.startsWith("HTTP/1.1 504 "), "the caller is told: " + answer);
+      assertTrue(answer.contains("upstream_timeout"), answer);
+      assertTrue(
+          closedMs >= 2_500 && closedMs <= 10_000,
+          "the caller's connection closes after the idle timeout: " + closedMs + " ms");
+      Exchange ex = upstream.exchanges().get(0);
+      assertTrue(
+          ex.awaitPeerGone(Duration.ofSeconds(5)), "the gateway closed the upstream: " + ex);
+      assertTrue(
+          millisBetween(stalled, ex.peerGoneNanos()) <= 10_000,
+          "the upstream is closed within the idle timeout and slack: " + ex);
+    }
+  }
+
   /** A fresh upstream with {@code script}, a static-token connection to it and a read key. */
   private void upstreamAnswers(ScriptedUpstream.Script script) throws IOException {
+    upstreamAnswers(script, "read");
+  }
+
+  /** A fresh upstream with {@code script}, a static-token connection and a key with access. */
+  private void upstreamAnswers(ScriptedUpstream.Script script, String access) throws IOException {
     upstream = ScriptedUpstream.start(script);
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     connection = "faults-" + suffix;
@@ -488,7 +541,7 @@ class UpstreamFaultsTest {
     String principal = "faults-reader-" + suffix;
     key = Admin.createKey(principal, "caller");
     admin()
-        .body(Map.of("access", "read"))
+        .body(Map.of("access", access))
         .put("/admin/v1/connections/" + connection + "/grants/" + principal)
         .then()
         .statusCode(200);
