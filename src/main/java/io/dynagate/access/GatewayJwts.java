@@ -41,13 +41,15 @@ class GatewayJwts {
     if (issuer.isEmpty() || bearer.length() > MAX_LENGTH) {
       return false;
     }
-    String[] parts = bearer.split("\\.", -1);
-    if (parts.length != 3) {
-      return false;
+    int headerEnd = bearer.indexOf('.');
+    int payloadEnd = headerEnd < 0 ? -1 : bearer.indexOf('.', headerEnd + 1);
+    if (payloadEnd < 0 || bearer.indexOf('.', payloadEnd + 1) >= 0) {
+      return false; // not three dot-separated parts
     }
     JsonNode claims;
     try {
-      claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+      claims =
+          JSON.readTree(Base64.getUrlDecoder().decode(bearer.substring(headerEnd + 1, payloadEnd)));
     } catch (IOException | IllegalArgumentException e) {
       return false;
     }

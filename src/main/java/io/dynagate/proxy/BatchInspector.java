@@ -108,6 +108,9 @@ public final class BatchInspector {
   private static final Pattern CONTENT_ID_REF = Pattern.compile("\\$([A-Za-z0-9_.-]+)(/[^?]*)?");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
+  /** A MIME header line break with the whitespace that continues the value on the next line. */
+  private static final Pattern FOLD = Pattern.compile("\r?\n[ \t]+");
+
   private static final int MAX_LINE = 8192;
   private static final int MAX_MIME_HEADERS = 50;
   private static final int MAX_INNER_HEADERS = 100;
@@ -343,7 +346,7 @@ public final class BatchInspector {
 
   /** A folded MIME header value on one line (folding is only whitespace). */
   private static String unfold(String value) {
-    return value.replaceAll("\r?\n[ \t]+", " ").trim();
+    return value.indexOf('\n') < 0 ? value.trim() : FOLD.matcher(value).replaceAll(" ").trim();
   }
 
   /** An inner request plus its target with any {@code $n} reference replaced. */

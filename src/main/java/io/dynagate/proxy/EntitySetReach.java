@@ -32,6 +32,9 @@ public final class EntitySetReach {
   /** Options whose values are expressions that could name a navigation path. */
   private static final Set<String> EXPRESSION_OPTIONS = Set.of("$select", "$filter", "$orderby");
 
+  private static final String API_DATA = "api/data/";
+  private static final String COUNT = "$count";
+
   private EntitySetReach() {}
 
   /**
@@ -44,22 +47,41 @@ public final class EntitySetReach {
   }
 
   static boolean pathBeyond(String path) {
-    String[] segments = path.split("/", -1);
-    int resource;
-    if (segments[0].matches("\\$[0-9]+")) {
-      resource = 0;
-    } else if (segments.length >= 4 && segments[0].equals("api") && segments[1].equals("data")) {
-      resource = 3;
+    int firstSlash = path.indexOf('/');
+    int resourceStart;
+    if (isBatchReference(path, firstSlash < 0 ? path.length() : firstSlash)) {
+      resourceStart = 0;
+    } else if (path.startsWith(API_DATA)) {
+      int versionEnd = path.indexOf('/', API_DATA.length());
+      if (versionEnd < 0) {
+        return true; // no entity set after the version
+      }
+      resourceStart = versionEnd + 1;
     } else {
       return true;
     }
-    int after = segments.length - resource - 1;
-    if (after == 0) {
+    int resourceEnd = path.indexOf('/', resourceStart);
+    if (resourceEnd < 0) {
       return false;
     }
-    if (after == 1) {
-      String next = segments[resource + 1];
-      return !(next.isEmpty() || next.equals("$count"));
+    int next = resourceEnd + 1;
+    if (path.indexOf('/', next) >= 0) {
+      return true; // two or more segments after the entity set
+    }
+    int nextLength = path.length() - next;
+    return !(nextLength == 0 || (nextLength == COUNT.length() && path.startsWith(COUNT, next)));
+  }
+
+  /** {@code path[0, end)} is {@code $} and one or more ASCII digits, a {@code $batch} reference. */
+  private static boolean isBatchReference(String path, int end) {
+    if (end < 2 || path.charAt(0) != '$') {
+      return false;
+    }
+    for (int i = 1; i < end; i++) {
+      char c = path.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
     }
     return true;
   }
@@ -68,26 +90,35 @@ public final class EntitySetReach {
     if (rawQuery == null || rawQuery.isEmpty()) {
       return false;
     }
-    for (String pair : rawQuery.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      if (name == null || value == null) {
+    int length = rawQuery.length();
+    for (int start = 0; start <= length; ) {
+      int amp = rawQuery.indexOf('&', start);
+      int end = amp < 0 ? length : amp;
+      if (end > start && pairBeyond(rawQuery, start, end)) {
         return true;
       }
-      String lower = name.toLowerCase(Locale.ROOT);
-      boolean alias = lower.startsWith("@");
-      if (!alias && !PLAIN_OPTIONS.contains(lower)) {
-        return true;
-      }
-      if ((alias || EXPRESSION_OPTIONS.contains(lower)) && slashOutsideLiterals(value)) {
-        return true;
-      }
+      start = end + 1;
     }
     return false;
+  }
+
+  /** The query's {@code name[=value]} pair at {@code [start, end)}, not empty, reaches beyond. */
+  private static boolean pairBeyond(String rawQuery, int start, int end) {
+    int eq = rawQuery.indexOf('=', start);
+    if (eq >= end) {
+      eq = -1;
+    }
+    String name = decode(rawQuery.substring(start, eq < 0 ? end : eq));
+    String value = eq < 0 ? "" : decode(rawQuery.substring(eq + 1, end));
+    if (name == null || value == null) {
+      return true;
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    boolean alias = lower.startsWith("@");
+    if (!alias && !PLAIN_OPTIONS.contains(lower)) {
+      return true;
+    }
+    return (alias || EXPRESSION_OPTIONS.contains(lower)) && slashOutsideLiterals(value);
   }
 
   /** True when {@code /} occurs outside single-quoted OData string literals. */

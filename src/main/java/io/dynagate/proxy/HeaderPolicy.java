@@ -166,11 +166,22 @@ public final class HeaderPolicy {
   public static Set<String> connectionTokens(List<String> connectionValues) {
     Set<String> tokens = new HashSet<>();
     for (String value : connectionValues) {
-      for (String token : value.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty()) {
-          tokens.add(lower(t));
+      int length = value.length();
+      for (int start = 0; start < length; ) {
+        int comma = value.indexOf(',', start);
+        int end = comma < 0 ? length : comma;
+        int from = start;
+        int to = end;
+        while (from < to && value.charAt(from) <= ' ') {
+          from++; // the same characters as String.trim
         }
+        while (to > from && value.charAt(to - 1) <= ' ') {
+          to--;
+        }
+        if (to > from) {
+          tokens.add(lower(value.substring(from, to)));
+        }
+        start = end + 1;
       }
     }
     return tokens;

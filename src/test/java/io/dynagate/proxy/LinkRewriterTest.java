@@ -2,9 +2,12 @@ package io.dynagate.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -498,6 +501,191 @@ class LinkRewriterTest {
     String expected = body.replace(ORG + "/api/y", GW + "/api/y");
     assertEquals(expected, utf8(rewriteInChunks(false, bytes(body))));
     assertEquals(body.replace(ORG, GW), utf8(rewriteInChunks(true, bytes(body))));
+  }
+
+  /**
+   * A page of {@code records} accounts as Dataverse sends it (minimal metadata): {@code
+   * @odata.context} first, an {@code @odata.etag} on every record, customer fields that mention
+   * the org URL (they stay), {@code @odata.nextLink} last. The two links start with {@code links}.
+   */
+  private static String dataversePage(int records, String links) {
+    StringBuilder page = new StringBuilder();
+    page.append("{\"@odata.context\":\"").append(links);
+    page.append("/api/data/v9.2/$metadata#accounts(name,accountid,websiteurl,description)\",");
+    page.append("\"value\":[");
+    for (int i = 0; i < records; i++) {
+      page.append(i == 0 ? "" : ",").append("{\"@odata.etag\":\"W/\\\"").append(4_000_000 + i);
+      page.append("\\\"\",\"name\":\"Contoso branch ")
+          .append(i)
+          .append(" Zoë 😀\",\"accountid\":\"");
+      page.append(String.format("%08x-0000-4000-8000-%012x", i, i * 7919L)).append("\",");
+      page.append("\"websiteurl\":\"").append(ORG).append("/main.aspx?id=").append(i).append("\",");
+      page.append("\"description\":\"see ").append(ORG).append("/api/data/v9.2/accounts(");
+      page.append(i).append(") and https:\\/\\/contoso.crm4.dynamics.com\\/x @ ");
+      page.append(i % 3 == 0 ? "@odata.nextLink" : "@odata.etag").append("\"}");
+    }
+    page.append("],\"@odata.nextLink\":\"").append(links).append(API);
+    page.append("accounts?$select=name&$skiptoken=%3Ccookie%20pagenumber=%222%22%20/%3E\"}");
+    return page.toString();
+  }
+
+  @Test
+  void aRealisticPageGetsItsContextAndNextLinkRewrittenAndNothingElse() {
+    byte[] in = bytes(dataversePage(5_000, ORG));
+    byte[] want = bytes(dataversePage(5_000, GW));
+    assertTrue(in.length > 1_000_000, "a page of about 1 MiB: " + in.length);
+    assertArrayEquals(want, rewriteInChunks(in));
+  }
+
+  @Test
+  void aRealisticPageCutIntoChunksOfAnySizeGivesTheOneShotResult() {
+    byte[] in = bytes(dataversePage(5_000, ORG));
+    byte[] want = rewriteInChunks(in);
+    assertArrayEquals(want, rewriteInChunks(in, every(8_192, in.length)), "8 KiB chunks");
+    Random random = new Random(20_240_601);
+    for (int round = 0; round < 24; round++) {
+      int largest = round % 3 == 0 ? 64 : round % 3 == 1 ? 1_500 : 20_000;
+      int[] cuts = new int[in.length];
+      int count = 0;
+      for (int at = random.nextInt(largest); at < in.length; at += random.nextInt(largest + 1)) {
+        cuts[count++] = at; // a step of 0 gives an empty chunk
+      }
+      int[] used = Arrays.copyOf(cuts, count);
+      assertArrayEquals(want, rewriteInChunks(in, used), "round " + round + ", up to " + largest);
+    }
+  }
+
+  @Test
+  void aSmallerRealisticPageCutAtEveryPositionGivesTheOneShotResult() {
+    byte[] in = bytes(dataversePage(12, ORG));
+    byte[] want = bytes(dataversePage(12, GW));
+    for (int cut = 0; cut <= in.length; cut++) {
+      assertArrayEquals(want, rewriteInChunks(in, cut), "split at byte " + cut);
+      assertArrayEquals(want, rewriteInChunks(in, cut, Math.min(in.length, cut + 5)), "+5 " + cut);
+    }
+  }
+
+  /**
+   * A {@code $batch} response of {@code parts} parts as Dataverse sends it: change sets of
+   * creations (with {@code Location} and {@code OData-EntityId}) and queries answered with a page.
+   * {@code %1$s} is the org before and the gateway prefix after rewriting.
+   */
+  private static String batchResponse(int parts, String links) {
+    StringBuilder batch = new StringBuilder();
+    for (int i = 0; i < parts; i++) {
+      batch.append("--batchresponse_9f1c\r\n");
+      if (i % 2 == 0) {
+        batch.append("Content-Type: multipart/mixed; boundary=changesetresponse_").append(i);
+        batch.append("\r\n\r\n--changesetresponse_").append(i).append("\r\n");
+        batch.append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        batch.append("Content-ID: ").append(i).append("\r\n\r\nHTTP/1.1 204 No Content\r\n");
+        batch.append("OData-Version: 4.0\r\nLocation: ").append(links).append(API);
+        batch.append("accounts(").append(i).append(")\r\nOData-EntityId: ").append(links);
+        batch.append(API).append("accounts(").append(i).append(")\r\nX-Note: Location: ");
+        batch.append(ORG).append("/x\r\n\r\n\r\n--changesetresponse_").append(i).append("--\r\n");
+      } else {
+        batch.append("Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n");
+        batch.append(
+            "\r\nHTTP/1.1 200 OK\r\nContent-Type: application/json; odata.metadata=minimal");
+        batch.append("\r\nOData-Version: 4.0\r\n\r\n");
+        batch.append(dataversePage(1 + i % 4, links));
+        batch.append("\r\n");
+      }
+    }
+    return batch.append("--batchresponse_9f1c--\r\n").toString();
+  }
+
+  @Test
+  void aRealisticBatchResponseCutAnywhereGivesTheWholeBodyResult() {
+    byte[] in = bytes(batchResponse(400, ORG));
+    byte[] want = bytes(batchResponse(400, GW));
+    assertArrayEquals(want, rewriteInChunks(true, in), "one chunk");
+    assertArrayEquals(want, rewriteInChunks(true, in, every(8_192, in.length)), "8 KiB chunks");
+    Random random = new Random(99);
+    for (int round = 0; round < 24; round++) {
+      int largest = round % 2 == 0 ? 40 : 5_000;
+      int[] cuts = new int[in.length];
+      int count = 0;
+      for (int at = random.nextInt(largest); at < in.length; at += random.nextInt(largest + 1)) {
+        cuts[count++] = at;
+      }
+      int[] used = Arrays.copyOf(cuts, count);
+      assertArrayEquals(want, rewriteInChunks(true, in, used), "round " + round);
+    }
+    byte[] small = bytes(batchResponse(3, ORG));
+    byte[] smallWant = bytes(batchResponse(3, GW));
+    for (int cut = 0; cut <= small.length; cut++) {
+      assertArrayEquals(smallWant, rewriteInChunks(true, small, cut), "split at byte " + cut);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void chunksWithoutALinkComeBackAsTheSameBuffer(boolean multipart) {
+    byte[] in = bytes(dataversePage(5_000, ORG));
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW, multipart);
+    int chunks = 0;
+    int same = 0;
+    for (int from = 0; from < in.length; from += 8_192) {
+      Buffer chunk = Buffer.buffer(Arrays.copyOfRange(in, from, Math.min(in.length, from + 8_192)));
+      Buffer out = rewriter.rewrite(chunk);
+      boolean firstOrLast = from == 0 || from + 8_192 >= in.length;
+      if (!firstOrLast) {
+        assertSame(chunk, out, "chunk at " + from);
+        same++;
+      }
+      chunks++;
+    }
+    assertEquals(chunks - 2, same);
+  }
+
+  @Test
+  void theUntouchedStretchesOfARewrittenChunkAreSharedNotCopied() {
+    String body = "{\"a\":1,\"@odata.nextLink\":\"" + ORG + "/x\",\"b\":2}";
+    Buffer chunk = Buffer.buffer(body);
+    Buffer out = new LinkRewriter(ORG, GW).rewrite(chunk);
+    assertEquals(body.replace(ORG, GW), out.toString());
+
+    chunk.setByte(2, (byte) 'A'); // the caller must not do this; here it shows what is shared
+    chunk.setByte(chunk.length() - 3, (byte) 'B');
+    assertEquals('A', out.getByte(2));
+    assertEquals('B', out.getByte(out.length() - 3));
+  }
+
+  @Test
+  void aChunkEndingInAPossibleOriginComesBackAsASliceOfItself() {
+    String body = "{\"a\":1,\"@odata.nextLink\":\"https:\\/\\/contoso.crm4";
+    Buffer chunk = Buffer.buffer(body);
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    Buffer out = rewriter.rewrite(chunk);
+    assertEquals(body.length() - rewriter.heldBytes(), out.length());
+    chunk.setByte(2, (byte) 'A');
+    assertEquals('A', out.getByte(2));
+    assertEquals(
+        "{\"A\":1,\"@odata.nextLink\":\"https:\\/\\/gw.example.com\\/proxy\\/contoso\\/api\"}",
+        out.toString() + rewriter.rewrite(Buffer.buffer(".dynamics.com\\/api\"}")));
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // Buffer.buffer(ByteBuf): the only way to wrap direct memory
+  void aChunkInDirectMemoryIsRewrittenTheSame() {
+    byte[] in = bytes(dataversePage(50, ORG));
+    LinkRewriter rewriter = new LinkRewriter(ORG, GW);
+    Buffer out = Buffer.buffer();
+    for (int from = 0; from < in.length; from += 1_000) {
+      ByteBuf direct = Unpooled.directBuffer(1_000);
+      direct.writeBytes(in, from, Math.min(1_000, in.length - from));
+      out.appendBuffer(rewriter.rewrite(Buffer.buffer(direct)));
+    }
+    out.appendBuffer(rewriter.finish());
+    assertEquals(dataversePage(50, GW), out.toString());
+  }
+
+  /** Cut positions every {@code step} bytes. */
+  private static int[] every(int step, int length) {
+    int[] cuts = new int[(length - 1) / step];
+    Arrays.setAll(cuts, i -> (i + 1) * step);
+    return cuts;
   }
 
   /** Feeds {@code in} cut at the given ascending positions, then finishes. */
