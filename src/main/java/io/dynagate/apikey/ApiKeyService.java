@@ -2,6 +2,7 @@ package io.dynagate.apikey;
 
 import io.dynagate.config.PrincipalNames;
 import io.dynagate.fleet.FleetEvents;
+import io.dynagate.fleet.SingleFlight;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
@@ -40,6 +41,9 @@ public class ApiKeyService {
   // accepted keys only (never unknown ones, so random keys cannot fill it), by hash, for 1 s;
   // a revocation evicts at once on every replica, the TTL is the backstop
   private final Map<String, Cached> accepted = new ConcurrentHashMap<>();
+
+  /** Concurrent first uses of one key look it up once. */
+  private final SingleFlight<String, Optional<ApiKeyPrincipal>> loads = new SingleFlight<>();
 
   ApiKeyService(ApiKeyRepository keys, FleetEvents fleet) {
     this.keys = keys;
@@ -106,7 +110,7 @@ public class ApiKeyService {
       // a warm key costs no session and no round trip
       return Uni.createFrom().item(Optional.of(cached.principal()));
     }
-    return Panache.withSession(() -> load(hash, hex));
+    return loads.load(hex, () -> Panache.withSession(() -> load(hash, hex)));
   }
 
   private Uni<Optional<ApiKeyPrincipal>> load(byte[] hash, String hex) {

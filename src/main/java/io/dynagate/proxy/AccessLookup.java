@@ -5,6 +5,7 @@ import io.dynagate.connection.ConnectionChanged;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ResolvedConnection;
 import io.dynagate.fleet.FleetEvents;
+import io.dynagate.fleet.SingleFlight;
 import io.dynagate.grant.GrantChanged;
 import io.dynagate.grant.GrantService;
 import io.dynagate.grant.GrantView;
@@ -38,6 +39,12 @@ class AccessLookup {
       new ConcurrentHashMap<>();
 
   private final FleetEvents fleet;
+
+  // a burst of requests on a cold or just-expired entry asks the store once
+  private final SingleFlight<String, Map<String, Optional<GrantView>>> grantLoads =
+      new SingleFlight<>();
+  private final SingleFlight<String, Optional<ResolvedConnection>> connectionLoads =
+      new SingleFlight<>();
 
   AccessLookup(
       GrantService grants,
@@ -78,8 +85,10 @@ class AccessLookup {
     Uni<Map<String, Optional<GrantView>>> loaded =
         missing.isEmpty()
             ? Uni.createFrom().item(Map.of())
-            : grants
-                .find(connectionId, missing)
+            : grantLoads
+                .load(
+                    connectionId + "\n" + String.join("\n", missing),
+                    () -> grants.find(connectionId, missing))
                 .invoke(
                     found ->
                         found.forEach(
@@ -99,7 +108,10 @@ class AccessLookup {
   }
 
   Uni<Optional<ResolvedConnection>> connection(String connectionId) {
-    return cached(connectionCache, connectionId, () -> connections.resolve(connectionId));
+    return cached(
+        connectionCache,
+        connectionId,
+        () -> connectionLoads.load(connectionId, () -> connections.resolve(connectionId)));
   }
 
   // Local changes evict here at once and on every other replica through the fleet channel; the

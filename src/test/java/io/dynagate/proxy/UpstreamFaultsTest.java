@@ -508,8 +508,7 @@ class UpstreamFaultsTest {
           closedMs >= 2_500 && closedMs <= 10_000,
           "the caller's connection closes after the idle timeout: " + closedMs + " ms");
       Exchange ex = upstream.exchanges().get(0);
-      assertTrue(
-          ex.awaitPeerGone(Duration.ofSeconds(5)), "the gateway closed the upstream: " + ex);
+      assertTrue(ex.awaitPeerGone(Duration.ofSeconds(5)), "the gateway closed the upstream: " + ex);
       assertTrue(
           millisBetween(stalled, ex.peerGoneNanos()) <= 10_000,
           "the upstream is closed within the idle timeout and slack: " + ex);
