@@ -20,11 +20,25 @@ public final class StoreUnavailable {
           || c instanceof UnknownHostException
           || c instanceof TimeoutException
           || c instanceof io.netty.channel.ConnectTimeoutException
-          || c instanceof io.vertx.sqlclient.ClosedConnectionException) {
+          || c instanceof io.vertx.sqlclient.ClosedConnectionException
+          || (c instanceof io.vertx.pgclient.PgException pg && unavailable(pg))) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * PostgreSQL refused the session or the statement for reasons of the server, not of the query: a
+   * FATAL error (no such database, authentication, shutdown), connection exceptions (class 08), too
+   * many connections, or the server going away (class 57P).
+   */
+  private static boolean unavailable(io.vertx.pgclient.PgException pg) {
+    String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+    return "FATAL".equals(pg.getSeverity())
+        || state.startsWith("08")
+        || state.equals("53300")
+        || state.startsWith("57P");
   }
 
   /** The problem to answer with. */
