@@ -1,8 +1,11 @@
 package io.dynagate.fleet;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -13,24 +16,42 @@ import java.util.function.Supplier;
 public final class SingleFlight<K, V> {
   private final Map<K, Uni<V>> inflight = new ConcurrentHashMap<>();
 
-  /** The running load of {@code key}, or a new one from {@code load}. */
+  /**
+   * The running load of {@code key}, or a new one from {@code load}. The outcome reaches every
+   * caller on its own Vert.x context: a request that joined another's load continues on its own
+   * context, so what it does next (a Hibernate Reactive session is bound to the context) never runs
+   * inside the other request's.
+   */
   public Uni<V> load(K key, Supplier<Uni<V>> load) {
     return Uni.createFrom()
         .deferred(
             () -> {
+              Context caller = Vertx.currentContext();
               @SuppressWarnings("unchecked")
               Uni<V>[] holder = new Uni[1];
-              return inflight.computeIfAbsent(
-                  key,
-                  k ->
-                      holder[0] =
-                          Uni.createFrom()
-                              .<V>deferred(() -> load.get())
-                              .onTermination()
-                              .invoke(() -> inflight.remove(k, holder[0]))
-                              .memoize()
-                              .indefinitely());
+              Uni<V> shared =
+                  inflight.computeIfAbsent(
+                      key,
+                      k ->
+                          holder[0] =
+                              Uni.createFrom()
+                                  .<V>deferred(() -> load.get())
+                                  .onTermination()
+                                  .invoke(() -> inflight.remove(k, holder[0]))
+                                  .memoize()
+                                  .indefinitely());
+              return caller == null ? shared : shared.emitOn(onContext(caller));
             });
+  }
+
+  private static Executor onContext(Context caller) {
+    return task -> {
+      if (Vertx.currentContext() == caller) {
+        task.run();
+      } else {
+        caller.runOnContext(v -> task.run());
+      }
+    };
   }
 
   /** Loads in flight (for tests). */

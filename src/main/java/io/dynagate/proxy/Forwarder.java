@@ -48,6 +48,9 @@ class Forwarder {
   private final Metrics metrics;
   private final long idleMillis;
 
+  /** Answers up to this size (by Content-Length) are sent in one write instead of streamed. */
+  static final long SMALL_BODY_BYTES = 64 * 1024;
+
   Forwarder(Vertx vertx, DynagateConfig config, Metrics metrics) {
     DynagateConfig.Proxy proxy = config.proxy();
     this.vertx = vertx;
@@ -138,6 +141,9 @@ class Forwarder {
     private long timer = -1;
     private boolean over;
 
+    /** The body of a small answer, sent whole at its end; null while streaming. */
+    private Buffer whole;
+
     Relay(ProxyExchange x, HttpClientResponse upstream, UniEmitter<? super Void> done) {
       this.x = x;
       this.upstream = upstream;
@@ -146,12 +152,16 @@ class Forwarder {
       this.rewriter = x.bodyRewriter;
     }
 
-    void start() {
-      int status = upstream.statusCode();
-      x.status = status;
-      out.setStatusCode(status);
+    /** The upstream status and headers become the caller's (written with the first body bytes). */
+    private void head() {
+      x.status = upstream.statusCode();
+      out.setStatusCode(x.status);
       out.setStatusMessage(upstream.statusMessage());
       out.headers().addAll(x.responseHeaders);
+    }
+
+    void start() {
+      int status = upstream.statusCode();
       out.closeHandler(
           v -> {
             if (!out.ended()) {
@@ -166,13 +176,68 @@ class Forwarder {
                       ? ProxyExchange.End.IDLE_TIMEOUT
                       : ProxyExchange.End.UPSTREAM_ABORTED));
       if ("HEAD".equals(x.method) || status == 204 || status == 304) {
+        head();
         upstream.endHandler(v -> end(null));
         return;
       }
-      out.setChunked(true);
       timer = vertx.setTimer(idleMillis, this::checkIdle);
+      if (small(upstream)) {
+        // a small answer goes out in one write with a Content-Length; until its last byte is in,
+        // nothing has been sent, so an upstream failure is still a clean gateway error
+        whole = Buffer.buffer();
+        upstream.handler(this::collect);
+        upstream.exceptionHandler(this::failBeforeHead);
+        upstream.endHandler(v -> endWhole());
+        return;
+      }
+      head();
+      out.setChunked(true);
       upstream.handler(this::chunk);
       upstream.endHandler(v -> end(rewriter == null ? null : rewriter.finish()));
+    }
+
+    /** Declared small and not compressed (the decompressed size is not known beforehand). */
+    private boolean small(HttpClientResponse upstream) {
+      String length = upstream.getHeader("Content-Length");
+      if (length == null || upstream.getHeader("Content-Encoding") != null) {
+        return false;
+      }
+      try {
+        long n = Long.parseLong(length.trim());
+        return n >= 0 && n <= SMALL_BODY_BYTES;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    private void collect(Buffer chunk) {
+      lastActivity = System.nanoTime();
+      whole.appendBuffer(rewriter == null ? chunk : rewriter.rewrite(chunk));
+    }
+
+    private void endWhole() {
+      if (rewriter != null) {
+        whole.appendBuffer(rewriter.finish());
+      }
+      head();
+      end(whole);
+    }
+
+    private void failBeforeHead(Throwable e) {
+      if (over) {
+        return;
+      }
+      over = true;
+      cancelTimer();
+      out.closeHandler(null);
+      out.exceptionHandler(null);
+      closeUpstream(upstream.request());
+      done.fail(
+          e instanceof TimeoutException
+              ? GatewayProblem.of(
+                  ProblemCode.UPSTREAM_TIMEOUT, "Dataverse stopped sending its answer.")
+              : GatewayProblem.of(
+                  ProblemCode.UPSTREAM_UNREACHABLE, "Dataverse broke off its answer."));
     }
 
     private void chunk(Buffer chunk) {
@@ -209,6 +274,10 @@ class Forwarder {
       }
       long idle = (System.nanoTime() - lastActivity) / 1_000_000;
       if (idle >= idleMillis) {
+        if (whole != null) {
+          failBeforeHead(new TimeoutException());
+          return;
+        }
         abort(ProxyExchange.End.IDLE_TIMEOUT);
       } else {
         timer = vertx.setTimer(idleMillis - idle, this::checkIdle);

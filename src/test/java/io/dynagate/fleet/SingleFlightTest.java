@@ -1,7 +1,9 @@
 package io.dynagate.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
@@ -68,5 +70,39 @@ class SingleFlightTest {
           .with(v -> {});
     }
     assertEquals(2, loads.get());
+  }
+
+  @Test
+  void aCallerThatJoinedAnotherContextsLoadContinuesOnItsOwnContext() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      SingleFlight<String, String> flight = new SingleFlight<>();
+      AtomicReference<UniEmitter<? super String>> pending = new AtomicReference<>();
+      io.vertx.core.Context first = vertx.getOrCreateContext();
+      io.vertx.core.Context second = vertx.getOrCreateContext();
+      java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(2);
+      java.util.concurrent.CompletableFuture<io.vertx.core.Context> firstSaw =
+          new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<io.vertx.core.Context> secondSaw =
+          new java.util.concurrent.CompletableFuture<>();
+      for (var pair :
+          List.of(java.util.Map.entry(first, firstSaw), java.util.Map.entry(second, secondSaw))) {
+        pair.getKey()
+            .runOnContext(
+                v -> {
+                  flight
+                      .load("k", () -> Uni.createFrom().<String>emitter(pending::set))
+                      .subscribe()
+                      .with(item -> pair.getValue().complete(io.vertx.core.Vertx.currentContext()));
+                  joined.countDown();
+                });
+      }
+      assertTrue(joined.await(5, java.util.concurrent.TimeUnit.SECONDS));
+      first.runOnContext(v -> pending.get().complete("v")); // the load ends on the first context
+      assertSame(first, firstSaw.get(5, java.util.concurrent.TimeUnit.SECONDS));
+      assertSame(second, secondSaw.get(5, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
   }
 }

@@ -133,6 +133,38 @@ class UpstreamFaultsTest {
     assertUpstreamSentPartOfTheBody();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"RESET", "FIN"})
+  void aSmallAnswerTheUpstreamBreaksOffIsAGatewayErrorNotACutOff200(String how) throws Exception {
+    // small answers (by Content-Length) are sent whole: nothing went out before the break
+    upstreamAnswers(
+        ex -> {
+          ex.head(200, "Content-Type: " + JSON, "Content-Length: 20000");
+          ex.body(Body.JSON, 8 * KIB, 4 * KIB, false);
+          if (how.equals("RESET")) {
+            ex.reset();
+          } else {
+            ex.fin();
+          }
+        });
+    String id = requestId();
+    try (Caller caller = Caller.get(port(), target("accounts"), key, id)) {
+      caller.keepBody = true;
+      caller.readHead();
+      caller.readBody(Long.MAX_VALUE);
+
+      assertEquals(502, caller.status, caller.toString());
+      assertEquals(End.CLEAN, caller.end, "a complete error document: " + caller);
+      assertTrue(
+          new String(caller.body(), StandardCharsets.UTF_8)
+              .contains("dynagate.upstream_unreachable"),
+          caller.toString());
+    }
+    Map<String, String> line = accessLine(id);
+    assertEquals("502", line.get("status"), line.toString());
+    assertEquals("error:upstream_unreachable", line.get("decision"), line.toString());
+  }
+
   /** How the upstream breaks off after 64 KiB of a 1 MiB body. */
   private enum Fault {
     /** {@code Content-Length: 1048576}, then RST. */
