@@ -114,6 +114,11 @@ class Forwarder {
             closeUpstream(request);
           }
         });
+    if (out.closed() && !out.ended()) {
+      // gone while the request waited for a pooled connection: its close came before the
+      // handler, and the exchange would otherwise hold the connection until the idle timeout
+      closeUpstream(request);
+    }
   }
 
   private static void closeUpstream(HttpClientRequest request) {
