@@ -22,11 +22,16 @@ public final class LogCapture extends Handler {
     LogCapture capture = new LogCapture();
     capture.setLevel(Level.ALL);
     Logger.getLogger("").addHandler(capture);
+    // the access logger has its own (asynchronous) handler and does not reach the root's
+    Logger.getLogger(ACCESS).addHandler(capture);
     return capture;
   }
 
+  private static final String ACCESS = "io.dynagate.access";
+
   public void uninstall() {
     Logger.getLogger("").removeHandler(this);
+    Logger.getLogger(ACCESS).removeHandler(this);
   }
 
   @Override
