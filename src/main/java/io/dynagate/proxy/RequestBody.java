@@ -104,9 +104,4 @@ final class RequestBody {
   ReadStream<Buffer> stream() {
     return new LimitedReadStream(in, maxBytes);
   }
-
-  /** Whether the caller's side of the request is complete (nothing left to read). */
-  boolean consumed() {
-    return in.isEnded();
-  }
 }

@@ -1,6 +1,5 @@
 package io.dynagate.proxy;
 
-import static io.dynagate.support.Admin.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,7 +27,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,27 +117,9 @@ class H2cErrorsTest {
               ex.raw(body);
             });
     relay = new Relay(gateway.getPort());
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    connection = "h2c-" + suffix;
-    admin()
-        .body(
-            Map.of(
-                "id",
-                connection,
-                "orgUrl",
-                upstream.url(),
-                "auth",
-                Map.of("type", "static_token", "accessToken", "h2c-token-" + suffix)))
-        .post("/admin/v1/connections")
-        .then()
-        .statusCode(201);
-    String principal = "h2c-reader-" + suffix;
-    key = Admin.createKey(principal, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + connection + "/grants/" + principal)
-        .then()
-        .statusCode(200);
+    Admin.Caller caller = Admin.staticTokenCaller("h2c", upstream.url(), "read");
+    connection = caller.connection();
+    key = caller.key();
   }
 
   @AfterEach

@@ -1,6 +1,5 @@
 package io.dynagate.proxy;
 
-import static io.dynagate.support.Admin.admin;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -555,27 +554,9 @@ class UpstreamFaultsTest {
   /** A fresh upstream with {@code script}, a static-token connection and a key with access. */
   private void upstreamAnswers(ScriptedUpstream.Script script, String access) throws IOException {
     upstream = ScriptedUpstream.start(script);
-    String suffix = UUID.randomUUID().toString().substring(0, 8);
-    connection = "faults-" + suffix;
-    admin()
-        .body(
-            Map.of(
-                "id",
-                connection,
-                "orgUrl",
-                upstream.url(),
-                "auth",
-                Map.of("type", "static_token", "accessToken", "faults-token-" + suffix)))
-        .post("/admin/v1/connections")
-        .then()
-        .statusCode(201);
-    String principal = "faults-reader-" + suffix;
-    key = Admin.createKey(principal, "caller");
-    admin()
-        .body(Map.of("access", access))
-        .put("/admin/v1/connections/" + connection + "/grants/" + principal)
-        .then()
-        .statusCode(200);
+    Admin.Caller caller = Admin.staticTokenCaller("faults", upstream.url(), access);
+    connection = caller.connection();
+    key = caller.key();
   }
 
   private String target(String entitySet) {

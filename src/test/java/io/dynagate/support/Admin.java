@@ -61,4 +61,36 @@ public final class Admin {
         .extract()
         .path("key");
   }
+
+  /** A static-token connection and a caller key holding a grant on it. */
+  public record Caller(String connection, String key) {}
+
+  /**
+   * Creates connection {@code prefix-<random>} to {@code orgUrl} with a static token, an API key
+   * for principal {@code prefix-reader-<random>} (role caller) and a grant with {@code access}.
+   */
+  public static Caller staticTokenCaller(String prefix, String orgUrl, String access) {
+    String suffix = java.util.UUID.randomUUID().toString().substring(0, 8);
+    String connection = prefix + "-" + suffix;
+    admin()
+        .body(
+            Map.of(
+                "id",
+                connection,
+                "orgUrl",
+                orgUrl,
+                "auth",
+                Map.of("type", "static_token", "accessToken", prefix + "-token-" + suffix)))
+        .post("/admin/v1/connections")
+        .then()
+        .statusCode(201);
+    String principal = prefix + "-reader-" + suffix;
+    String key = createKey(principal, "caller");
+    admin()
+        .body(Map.of("access", access))
+        .put("/admin/v1/connections/" + connection + "/grants/" + principal)
+        .then()
+        .statusCode(200);
+    return new Caller(connection, key);
+  }
 }

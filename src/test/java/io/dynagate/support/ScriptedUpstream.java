@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A Dataverse stand-in that misbehaves on purpose: a raw {@link ServerSocket} on {@code 127.0.0.1}
@@ -80,14 +82,15 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   /** Waits (bounded) until {@code n} requests have arrived; false when they did not. */
   public boolean awaitRequests(int n, Duration atMost) throws InterruptedException {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    while (requests.get() < n) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(10);
+    try {
+      Awaitility.await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> requests.get() >= n);
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
-    return true;
   }
 
   @Override
