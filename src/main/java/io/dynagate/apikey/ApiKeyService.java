@@ -2,10 +2,12 @@ package io.dynagate.apikey;
 
 import io.dynagate.config.PrincipalNames;
 import io.dynagate.fleet.FleetEvents;
-import io.dynagate.fleet.SingleFlight;
+import io.dynagate.observability.Metrics;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.store.LastKnown;
+import io.dynagate.store.StoreHealth;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -18,11 +20,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Issues, lists, revokes and checks gateway API keys. */
 @ApplicationScoped
@@ -31,24 +31,23 @@ public class ApiKeyService {
   public static final Set<String> ROLES = Set.of("admin", "caller");
 
   static final String REVOKED_EVENT = "apikey-revoked";
-  private static final long CACHE_NANOS = java.time.Duration.ofSeconds(1).toNanos();
+  private static final java.time.Duration FRESH = java.time.Duration.ofSeconds(1);
   private static final int CACHE_MAX = 10_000;
-
-  private record Cached(ApiKeyPrincipal principal, long expiresNanos) {}
 
   private final ApiKeyRepository keys;
   private final FleetEvents fleet;
-  // accepted keys only (never unknown ones, so random keys cannot fill it), by hash, for 1 s;
-  // a revocation evicts at once on every replica, the TTL is the backstop
-  private final Map<String, Cached> accepted = new ConcurrentHashMap<>();
+  // accepted keys only (never unknown ones, so random keys cannot fill it), by hash, fresh for
+  // 1 s and last known while PostgreSQL is away; a revocation evicts at once on every replica,
+  // the TTL is the backstop; concurrent first uses of one key look it up once
+  private final LastKnown<String, Optional<ApiKeyPrincipal>> accepted;
 
-  /** Concurrent first uses of one key look it up once. */
-  private final SingleFlight<String, Optional<ApiKeyPrincipal>> loads = new SingleFlight<>();
-
-  ApiKeyService(ApiKeyRepository keys, FleetEvents fleet) {
+  ApiKeyService(ApiKeyRepository keys, FleetEvents fleet, StoreHealth store, Metrics metrics) {
     this.keys = keys;
     this.fleet = fleet;
-    fleet.on(REVOKED_EVENT, accepted::remove);
+    this.accepted =
+        new LastKnown<>(
+            store, FRESH, CACHE_MAX, Optional::isPresent, () -> metrics.staleAnswer("apikey"));
+    fleet.on(REVOKED_EVENT, accepted::evict);
   }
 
   @WithTransaction
@@ -93,7 +92,7 @@ public class ApiKeyService {
                           }
                         }))
         // after the commit, so that no replica reloads the key as still valid
-        .invoke(e -> accepted.remove(e.keyHash))
+        .invoke(e -> accepted.evict(e.keyHash))
         .call(e -> fleet.publish(REVOKED_EVENT, e.keyHash))
         .replaceWithVoid();
   }
@@ -105,12 +104,8 @@ public class ApiKeyService {
     }
     byte[] hash = ApiKeys.sha256(presented);
     String hex = HexFormat.of().formatHex(hash);
-    Cached cached = accepted.get(hex);
-    if (cached != null && System.nanoTime() - cached.expiresNanos() < 0) {
-      // a warm key costs no session and no round trip
-      return Uni.createFrom().item(Optional.of(cached.principal()));
-    }
-    return loads.load(hex, () -> Panache.withSession(() -> load(hash, hex)));
+    // a warm key costs no session and no round trip
+    return accepted.get(hex, () -> Panache.withSession(() -> load(hash, hex)));
   }
 
   private Uni<Optional<ApiKeyPrincipal>> load(byte[] hash, String hex) {
@@ -121,16 +116,10 @@ public class ApiKeyService {
               if (e == null
                   || e.revokedAt != null
                   || !ApiKeys.sameHash(hash, HexFormat.of().parseHex(e.keyHash))) {
-                accepted.remove(hex);
                 return Optional.<ApiKeyPrincipal>empty();
               }
-              ApiKeyPrincipal p =
-                  new ApiKeyPrincipal(e.id, e.principal, Set.of(e.roles.split(" ")));
-              if (accepted.size() >= CACHE_MAX) {
-                accepted.clear();
-              }
-              accepted.put(hex, new Cached(p, System.nanoTime() + CACHE_NANOS));
-              return Optional.of(p);
+              return Optional.of(
+                  new ApiKeyPrincipal(e.id, e.principal, Set.of(e.roles.split(" "))));
             });
   }
 

@@ -52,6 +52,36 @@ public interface DynagateConfig {
   /** Bearer JWT callers. */
   Jwt jwt();
 
+  /** PostgreSQL as seen by the request path: timeouts and how long to decide without it. */
+  Store store();
+
+  /**
+   * Settings of {@code dynagate.store.*}. Every PostgreSQL call is bounded: opening a connection,
+   * waiting for a pooled one, and a statement (no byte from the server for this long closes the
+   * connection). While PostgreSQL is unreachable the proxy keeps deciding from the last known API
+   * keys, grants and connections for at most {@link #maxStaleness()}.
+   */
+  interface Store {
+    /** TCP connect (and PostgreSQL start-up) bound for a new connection. */
+    @WithDefault("PT2S")
+    Duration connectTimeout();
+
+    /** How long a call waits for a pooled connection when all are busy. */
+    @WithDefault("PT2S")
+    Duration acquireTimeout();
+
+    /** A statement (or any wait for the server) longer than this fails and closes the link. */
+    @WithDefault("PT5S")
+    Duration queryTimeout();
+
+    /**
+     * How long the last known keys, grants and connections keep deciding while PostgreSQL is
+     * unreachable, counted from when each was last read; 0 = fail closed at once (503).
+     */
+    @WithDefault("PT5M")
+    Duration maxStaleness();
+  }
+
   /**
    * Settings of {@code dynagate.jwt.*} (contract section 2). The issuer and audience feed Quarkus
    * OIDC ({@code quarkus.oidc.*} in application.properties), which checks signature, expiry, issuer

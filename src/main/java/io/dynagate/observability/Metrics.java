@@ -93,4 +93,23 @@ public class Metrics {
         .register(registry)
         .increment();
   }
+
+  private final Map<String, Counter> stale = new ConcurrentHashMap<>();
+
+  /**
+   * {@code dynagate_store_stale_answers_total{kind}}: decisions taken from a last known API key,
+   * grant or connection while PostgreSQL was unreachable ({@code kind} = apikey, grant,
+   * connection).
+   */
+  public void staleAnswer(String kind) {
+    stale
+        .computeIfAbsent(
+            kind,
+            k ->
+                Counter.builder("dynagate.store.stale.answers")
+                    .description("Decisions taken from last known registry answers")
+                    .tag("kind", k)
+                    .register(registry))
+        .increment();
+  }
 }

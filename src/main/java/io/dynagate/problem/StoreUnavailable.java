@@ -20,8 +20,10 @@ public final class StoreUnavailable {
           || c instanceof UnknownHostException
           || c instanceof TimeoutException
           || c instanceof io.netty.channel.ConnectTimeoutException
+          || brokenLink(c)
           || c instanceof io.vertx.sqlclient.ClosedConnectionException
-          || (c instanceof io.vertx.pgclient.PgException pg && unavailable(pg))) {
+          || (c instanceof io.vertx.pgclient.PgException pg && unavailable(pg))
+          || closedLink(c)) {
         return true;
       }
     }
@@ -29,16 +31,40 @@ public final class StoreUnavailable {
   }
 
   /**
+   * A store's link reset or broken under a statement: the socket layer's plain {@code IOException}
+   * ("Connection reset by peer") or a {@code SocketException}. Subclasses of {@code IOException}
+   * that describe content (Jackson's, for one) are not a broken link.
+   */
+  private static boolean brokenLink(Throwable c) {
+    return c.getClass() == java.io.IOException.class
+        || c instanceof java.net.SocketException
+        || c.getClass().getName().equals("io.netty.channel.unix.Errors$NativeIoException");
+  }
+
+  /**
+   * The SQL pool's bare failures: no pooled connection within the acquire timeout ("Timeout"), or a
+   * statement handed to a connection that had just closed.
+   */
+  private static boolean closedLink(Throwable c) {
+    return c instanceof io.vertx.core.impl.NoStackTraceThrowable
+        && c.getMessage() != null
+        && (c.getMessage().equals("Timeout")
+            || c.getMessage().startsWith("Connection is not active now"));
+  }
+
+  /**
    * PostgreSQL refused the session or the statement for reasons of the server, not of the query: a
    * FATAL error (no such database, authentication, shutdown), connection exceptions (class 08), too
-   * many connections, or the server going away (class 57P).
+   * many connections, the server going away (class 57P), or a statement cancelled by {@code
+   * statement_timeout} (57014).
    */
   private static boolean unavailable(io.vertx.pgclient.PgException pg) {
     String state = pg.getSqlState() == null ? "" : pg.getSqlState();
     return "FATAL".equals(pg.getSeverity())
         || state.startsWith("08")
         || state.equals("53300")
-        || state.startsWith("57P");
+        || state.startsWith("57P")
+        || state.equals("57014");
   }
 
   /** The problem to answer with. */

@@ -5,57 +5,58 @@ import io.dynagate.connection.ConnectionChanged;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ResolvedConnection;
 import io.dynagate.fleet.FleetEvents;
-import io.dynagate.fleet.SingleFlight;
 import io.dynagate.grant.GrantChanged;
 import io.dynagate.grant.GrantService;
 import io.dynagate.grant.GrantView;
+import io.dynagate.observability.Metrics;
+import io.dynagate.store.LastKnown;
+import io.dynagate.store.StoreHealth;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Grant and connection look-ups for the proxy, cached in process for a short TTL so a busy
- * connection does not cost two database round trips per request. Local changes evict at once.
+ * connection does not cost two database round trips per request, and kept as last known answers
+ * while PostgreSQL is unreachable (see {@link LastKnown}). Local changes evict at once, other
+ * replicas' changes through the fleet channel.
  */
 @ApplicationScoped
 class AccessLookup {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final int MAX_ENTRIES = 10_000;
 
-  private record Entry<T>(T value, long expiresNanos) {}
-
   private final GrantService grants;
   private final ConnectionService connections;
-  private final long ttlNanos;
-  private final Map<String, Entry<Optional<GrantView>>> grantCache = new ConcurrentHashMap<>();
-  private final Map<String, Entry<Optional<ResolvedConnection>>> connectionCache =
-      new ConcurrentHashMap<>();
-
   private final FleetEvents fleet;
 
-  // a burst of requests on a cold or just-expired entry asks the store once
-  private final SingleFlight<String, Map<String, Optional<GrantView>>> grantLoads =
-      new SingleFlight<>();
-  private final SingleFlight<String, Optional<ResolvedConnection>> connectionLoads =
-      new SingleFlight<>();
+  // by connection and the caller's principals (its own and its groups', in order): one query
+  // reads them together, and a burst of requests on a cold or just-expired entry asks once
+  private final LastKnown<String, List<GrantView>> grantCache;
+  private final LastKnown<String, Optional<ResolvedConnection>> connectionCache;
 
   AccessLookup(
       GrantService grants,
       ConnectionService connections,
       DynagateConfig config,
-      FleetEvents fleet) {
+      FleetEvents fleet,
+      StoreHealth store,
+      Metrics metrics) {
     this.grants = grants;
     this.connections = connections;
-    this.ttlNanos = config.proxy().registryCacheTtl().toNanos();
     this.fleet = fleet;
-    fleet.on(GRANT_EVENT, k -> grantCache.remove(k));
+    Duration ttl = config.proxy().registryCacheTtl();
+    this.grantCache =
+        new LastKnown<>(store, ttl, MAX_ENTRIES, x -> true, () -> metrics.staleAnswer("grant"));
+    this.connectionCache =
+        new LastKnown<>(
+            store, ttl, MAX_ENTRIES, x -> true, () -> metrics.staleAnswer("connection"));
+    fleet.on(GRANT_EVENT, this::evictGrant);
     fleet.on(CONNECTION_EVENT, this::evictConnection);
   }
 
@@ -68,50 +69,31 @@ class AccessLookup {
 
   /**
    * The grants any of {@code principals} hold on the connection, in the order of {@code
-   * principals}; principals without a cached answer are looked up together in one query.
+   * principals}.
    */
   Uni<List<GrantView>> grants(String connectionId, List<String> principals) {
-    long now = System.nanoTime();
-    Map<String, Optional<GrantView>> known = new HashMap<>();
-    List<String> missing = new ArrayList<>();
-    for (String p : principals) {
-      Entry<Optional<GrantView>> e = grantCache.get(grantKey(connectionId, p));
-      if (e != null && now - e.expiresNanos() < 0) {
-        known.put(p, e.value());
-      } else {
-        missing.add(p);
-      }
-    }
-    Uni<Map<String, Optional<GrantView>>> loaded =
-        missing.isEmpty()
-            ? Uni.createFrom().item(Map.of())
-            : grantLoads
-                .load(
-                    connectionId + "\n" + String.join("\n", missing),
-                    () -> grants.find(connectionId, missing))
-                .invoke(
-                    found ->
-                        found.forEach(
-                            (p, g) -> remember(grantCache, grantKey(connectionId, p), g)));
-    return loaded.map(
-        found -> {
-          List<GrantView> held = new ArrayList<>();
-          for (String p : principals) {
-            known.getOrDefault(p, found.getOrDefault(p, Optional.empty())).ifPresent(held::add);
-          }
-          return held;
-        });
+    return grantCache.get(
+        grantKey(connectionId, principals),
+        () ->
+            grants
+                .find(connectionId, principals)
+                .map(
+                    found -> {
+                      List<GrantView> held = new ArrayList<>();
+                      for (String p : principals) {
+                        found.getOrDefault(p, Optional.empty()).ifPresent(held::add);
+                      }
+                      return List.copyOf(held);
+                    }));
   }
 
-  private static String grantKey(String connectionId, String principal) {
-    return connectionId + "\n" + principal;
+  /** {@code connection\nprincipal\nprincipal…}: principals cannot hold a line break. */
+  private static String grantKey(String connectionId, List<String> principals) {
+    return connectionId + "\n" + String.join("\n", principals);
   }
 
   Uni<Optional<ResolvedConnection>> connection(String connectionId) {
-    return cached(
-        connectionCache,
-        connectionId,
-        () -> connectionLoads.load(connectionId, () -> connections.resolve(connectionId)));
+    return connectionCache.get(connectionId, () -> connections.resolve(connectionId));
   }
 
   // Local changes evict here at once and on every other replica through the fleet channel; the
@@ -122,36 +104,29 @@ class AccessLookup {
   }
 
   void onGrantChanged(@Observes GrantChanged change) {
-    String key = grantKey(change.connectionId(), change.principal());
-    grantCache.remove(key);
-    fleet.publish(GRANT_EVENT, key).subscribe().with(x -> {});
+    String event = change.connectionId() + "\n" + change.principal();
+    evictGrant(event);
+    fleet.publish(GRANT_EVENT, event).subscribe().with(x -> {});
+  }
+
+  /** {@code connection\nprincipal}: every cached principal list of that connection naming it. */
+  private void evictGrant(String event) {
+    int nl = event.indexOf('\n');
+    if (nl <= 0) {
+      return;
+    }
+    String prefix = event.substring(0, nl + 1);
+    String principal = event.substring(nl + 1);
+    grantCache.evictIf(k -> k.startsWith(prefix) && names(k.substring(prefix.length()), principal));
+  }
+
+  private static boolean names(String principals, String principal) {
+    return ("\n" + principals + "\n").contains("\n" + principal + "\n");
   }
 
   private void evictConnection(String connectionId) {
-    connectionCache.remove(connectionId);
-    grantCache.keySet().removeIf(k -> k.startsWith(connectionId + "\n"));
-  }
-
-  private <T> Uni<T> cached(
-      Map<String, Entry<T>> cache, String key, java.util.function.Supplier<Uni<T>> load) {
-    long now = System.nanoTime();
-    Entry<T> e = cache.get(key);
-    if (e != null && now - e.expiresNanos() < 0) {
-      return Uni.createFrom().item(e.value());
-    }
-    if (ttlNanos <= 0) {
-      return load.get();
-    }
-    return load.get().invoke(v -> remember(cache, key, v));
-  }
-
-  private <T> void remember(Map<String, Entry<T>> cache, String key, T value) {
-    if (ttlNanos <= 0) {
-      return;
-    }
-    if (cache.size() >= MAX_ENTRIES) {
-      cache.clear(); // crude bound; entries live a second anyway
-    }
-    cache.put(key, new Entry<>(value, System.nanoTime() + ttlNanos));
+    connectionCache.evict(connectionId);
+    String prefix = connectionId + "\n";
+    grantCache.evictIf(k -> k.startsWith(prefix));
   }
 }
