@@ -168,8 +168,10 @@ class GracefulShutdownIT {
 
       // served during the delay, refused after it; never a reset or a hang
       long delayMs = 5_000;
-      List<Probe> inDelay = probes.stream().filter(p -> p.sentMs < delayMs - 300).toList();
-      List<Probe> afterDelay = probes.stream().filter(p -> p.sentMs > delayMs + 300).toList();
+      // (the gateway's delay starts between the signal and readiness seen DOWN)
+      List<Probe> inDelay = probes.stream().filter(p -> p.sentMs < delayMs - 500).toList();
+      List<Probe> afterDelay =
+          probes.stream().filter(p -> p.sentMs > downMs + delayMs + 300).toList();
       assertFalse(inDelay.isEmpty(), probes::toString);
       assertFalse(afterDelay.isEmpty(), probes::toString);
       assertTrue(inDelay.stream().allMatch(p -> p.status == 200), probes::toString);
@@ -224,6 +226,7 @@ class GracefulShutdownIT {
       long cutMs = (stream.endNanos() - signal) / 1_000_000;
       assertTrue(gw.process.waitFor(10, TimeUnit.SECONDS), gw::output);
       long exitMs = millisSince(signal);
+      assertEquals(143, gw.process.exitValue());
 
       assertEquals(200, stream.status());
       assertFalse(stream.cleanEnd(), "the caller must not see a clean end: " + stream);
