@@ -6,6 +6,7 @@ import io.dynagate.observability.Metrics;
 import io.dynagate.problem.FieldError;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.store.Bounded;
 import io.dynagate.store.LastKnown;
 import io.dynagate.store.StoreHealth;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -50,6 +51,7 @@ public class ApiKeyService {
     fleet.on(REVOKED_EVENT, accepted::evict);
   }
 
+  @Bounded
   @WithTransaction
   public Uni<ApiKeyView> create(ApiKeySpec spec) {
     return Uni.createFrom()
@@ -71,6 +73,7 @@ public class ApiKeyService {
             });
   }
 
+  @Bounded
   @WithSession
   public Uni<List<ApiKeyView>> list() {
     return keys.listAll(Sort.by("createdAt").and("id"))
@@ -78,6 +81,7 @@ public class ApiKeyService {
   }
 
   /** Revokes a key; revoking a revoked key is a no-op, an unknown id is 404. */
+  @Bounded
   public Uni<Void> revoke(String id) {
     return Panache.withTransaction(
             () ->
@@ -104,7 +108,7 @@ public class ApiKeyService {
     }
     byte[] hash = ApiKeys.sha256(presented);
     String hex = HexFormat.of().formatHex(hash);
-    // a warm key costs no session and no round trip
+    // a warm key costs no session and no round trip; a read is bounded by LastKnown
     return accepted.get(hex, () -> Panache.withSession(() -> load(hash, hex)));
   }
 

@@ -11,6 +11,7 @@ import io.dynagate.crypto.SecretField;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.JsonProblems;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.store.Bounded;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -31,6 +32,7 @@ import java.util.stream.Collectors;
 
 /** The connection registry: create, read, merge-patch, delete; secrets encrypted on the way in. */
 @ApplicationScoped
+@Bounded
 public class ConnectionService {
   private final ConnectionRepository connections;
   private final ConnectionSecretRepository secrets;

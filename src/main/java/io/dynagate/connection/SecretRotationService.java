@@ -5,6 +5,7 @@ import io.dynagate.crypto.EncryptionKeyRing;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
 import io.dynagate.crypto.SecretField;
+import io.dynagate.store.StoreHealth;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,25 +40,32 @@ public class SecretRotationService {
   private final ConnectionSecretRepository secrets;
   private final EncryptionKeyRing ring;
   private final SecretCipher cipher;
+  private final StoreHealth store;
 
   SecretRotationService(
-      ConnectionSecretRepository secrets, EncryptionKeyRing ring, SecretCipher cipher) {
+      ConnectionSecretRepository secrets,
+      EncryptionKeyRing ring,
+      SecretCipher cipher,
+      StoreHealth store) {
     this.secrets = secrets;
     this.ring = ring;
     this.cipher = cipher;
+    this.store = store;
   }
 
   /** What is stored under which key. */
   public Uni<EncryptionKeyStatus> status() {
     // Programmatic sessions here and below: rotate() calls this itself, and its batches each need
     // a transaction of their own, which interceptor annotations cannot give a self-call.
-    return Panache.withSession(
-        () ->
-            secrets
-                .countByKeyIdPrefix()
-                .map(
-                    counts ->
-                        new EncryptionKeyStatus(ring.primaryKid(), ring.kids(), perKeyId(counts))));
+    return store.bound(
+        Panache.withSession(
+            () ->
+                secrets
+                    .countByKeyIdPrefix()
+                    .map(
+                        counts ->
+                            new EncryptionKeyStatus(
+                                ring.primaryKid(), ring.kids(), perKeyId(counts)))));
   }
 
   /**
@@ -73,12 +81,16 @@ public class SecretRotationService {
         .map(after -> report(run, after));
   }
 
+  // each batch is one store call, bounded like every other; the run as a whole is not
   private Uni<Void> batchesFrom(String afterConnectionId, String afterField, Run run) {
-    return Panache.withTransaction(
-            () ->
-                secrets
-                    .notUnderKeyAfter(ring.primaryKid(), afterConnectionId, afterField, BATCH_SIZE)
-                    .call(rows -> reEncryptAll(rows, run)))
+    return store
+        .bound(
+            Panache.withTransaction(
+                () ->
+                    secrets
+                        .notUnderKeyAfter(
+                            ring.primaryKid(), afterConnectionId, afterField, BATCH_SIZE)
+                        .call(rows -> reEncryptAll(rows, run))))
         .chain(
             rows -> {
               if (rows.size() < BATCH_SIZE) {

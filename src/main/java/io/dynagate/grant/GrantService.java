@@ -4,6 +4,7 @@ import io.dynagate.config.PrincipalNames;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
+import io.dynagate.store.Bounded;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -19,6 +20,7 @@ import java.util.Optional;
 
 /** Per-connection grants (deny by default): put, list, delete. */
 @ApplicationScoped
+@Bounded
 public class GrantService {
   private final GrantRepository grants;
   private final ConnectionService connections;

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(PostgresOutageTest.Relayed.class)
-class PostgresOutageTest {
-  static final TcpRelay RELAY = TcpRelay.to(5432);
+public class PostgresOutageTest {
+  public static final TcpRelay RELAY = TcpRelay.to(5432);
   private static final String V = "/api/data/v9.2/";
 
   /** The reactive client goes through the relay; Flyway (JDBC, at start) straight to PostgreSQL. */
@@ -130,6 +130,16 @@ class PostgresOutageTest {
       Load load =
           Load.start(
               8, Duration.ofSeconds(14), URI.create(gateway + target().substring(1)), caller.key());
+      // the admin API and first uses of keys need PostgreSQL: 503 during the outage, never 500
+      Load adminLoad =
+          Load.start(
+              2, Duration.ofSeconds(14), URI.create(gateway + "admin/v1/connections"), Admin.KEY);
+      Load coldKeys =
+          Load.start(
+              1,
+              Duration.ofSeconds(14),
+              URI.create(gateway + target().substring(1)),
+              "dgk_" + "D".repeat(43));
       Thread.sleep(2_000);
       outage.run();
       long outageStart = load.elapsedMs();
@@ -153,6 +163,21 @@ class PostgresOutageTest {
       RELAY.heal();
       long outageEnd = load.elapsedMs();
       List<Load.Result> results = load.await();
+      List<Load.Result> admin = adminLoad.await();
+      List<Load.Result> cold = coldKeys.await();
+      String adminSummary = Load.summary(admin) + " / cold keys " + Load.summary(cold);
+      assertTrue(
+          admin.stream().allMatch(r -> r.status() == 200 || r.status() == 503)
+              && cold.stream().allMatch(r -> r.status() == 401 || r.status() == 503),
+          "only 200/401 or 503 while PostgreSQL comes and goes: " + adminSummary);
+      assertTrue(
+          admin.stream()
+              .filter(r -> r.startMs() > outageStart + 2_500 && r.startMs() < outageEnd - 500)
+              .allMatch(r -> r.status() == 503 && "unavailable".equals(r.error())),
+          "the admin API is 503 unavailable during the outage: " + adminSummary);
+      assertTrue(
+          admin.stream().mapToLong(Load.Result::millis).max().orElse(0) < 3_500,
+          "no admin call waits longer than the store timeouts: " + adminSummary);
 
       String summary =
           Load.summary(results)
