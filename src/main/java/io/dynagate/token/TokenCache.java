@@ -5,6 +5,7 @@ import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
 import io.dynagate.crypto.SecretField;
 import io.dynagate.fleet.FleetEvents;
+import io.dynagate.fleet.RedisKeys;
 import io.dynagate.fleet.RedisTimeout;
 import io.dynagate.observability.Metrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -19,9 +20,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two token tiers: process memory, then Redis (encrypted, TTL = remaining lifetime). Redis
- * values are {@code expiresAtMillis|refreshAtMillis|ciphertext}; the ciphertext is bound to the
- * connection, so a value copied to another key fails to decrypt.
+ * The two token tiers: process memory, then Redis ({@code dynagate:{<id>}:token}, encrypted, TTL =
+ * remaining lifetime). Redis values are {@code expiresAtMillis|refreshAtMillis|ciphertext}; the
+ * ciphertext is bound to the connection, so a value copied to another key fails to decrypt.
  *
  * <p>Process copies are dropped whenever the fleet subscription is made again: a {@code token-drop}
  * published while this replica was not listening (another replica found the token refused) would
@@ -49,7 +50,7 @@ public class TokenCache {
   }
 
   static String key(String connectionId) {
-    return "dynagate:token:" + connectionId;
+    return RedisKeys.ofConnection(connectionId, "token");
   }
 
   /** The in-process token, if any (counts a local hit or miss). */
