@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RedisProcess {
   private final int port;
-  private final List<String> extraArgs;
+  private final List<String> command;
   private Process process;
 
-  private RedisProcess(int port, List<String> extraArgs) {
+  private RedisProcess(int port, List<String> command) {
     this.port = port;
-    this.extraArgs = List.copyOf(extraArgs);
+    this.command = List.copyOf(command);
   }
 
   /** Starts a server on a free port with the given extra arguments. */
@@ -37,30 +37,43 @@ public final class RedisProcess {
 
   /** Starts a server on {@code port} with the given extra arguments. */
   public static RedisProcess launch(int port, List<String> extraArgs) {
-    RedisProcess r = new RedisProcess(port, extraArgs);
+    List<String> command = new ArrayList<>();
+    command.add("redis-server");
+    command.addAll(defaults(port));
+    command.addAll(extraArgs);
+    RedisProcess r = new RedisProcess(port, command);
+    r.start();
+    return r;
+  }
+
+  /** A sentinel on {@code port} from a (writable) configuration file. */
+  public static RedisProcess sentinel(int port, Path config) {
+    RedisProcess r =
+        new RedisProcess(
+            port,
+            List.of(
+                "redis-server",
+                config.toString(),
+                "--sentinel",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--daemonize",
+                "no"));
     r.start();
     return r;
   }
 
   /** Starts the server (again) on its port and waits until it answers. */
   public synchronized void start() {
-    List<String> command = new ArrayList<>();
-    if (extraArgs.size() > 0 && extraArgs.get(0).endsWith(".conf")) {
-      command.add("redis-server");
-      command.add(extraArgs.get(0)); // a configuration file comes first
-      command.addAll(defaults());
-      command.addAll(extraArgs.subList(1, extraArgs.size()));
-    } else {
-      command.add("redis-server");
-      command.addAll(defaults());
-      command.addAll(extraArgs);
-    }
     try {
       process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
+      LIVE.add(process);
     } catch (IOException e) {
       throw new IllegalStateException("redis-server must be on the PATH", e);
     }
@@ -70,7 +83,7 @@ public final class RedisProcess {
         .until(() -> answersPing(port));
   }
 
-  private List<String> defaults() {
+  private static List<String> defaults(int port) {
     return List.of(
         "--port",
         Integer.toString(port),
@@ -110,22 +123,28 @@ public final class RedisProcess {
     await().atMost(Duration.ofSeconds(5)).until(() -> !answersPing(port));
   }
 
-  /** Stops the server for good (SIGCONT first: a frozen process cannot act on SIGTERM). */
+  /** Stops the server for good ({@code kill -9}: nothing of it is kept anyway). */
   public synchronized void stop() {
     if (process == null) {
       return;
     }
-    OwnRedis.thaw(process.pid());
-    process.destroy();
+    process.destroyForcibly();
     try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
+      process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
     }
+    LIVE.remove(process);
+  }
+
+  // every server still running when the JVM ends is killed with it (a test JVM may end before
+  // the last test resource is stopped)
+  private static final java.util.Set<Process> LIVE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "redis-reaper"));
   }
 
   /** {@code redis-cli -p <port> args…}, its output (trimmed); fails on a non-zero exit. */
@@ -221,6 +240,18 @@ public final class RedisProcess {
       return java.nio.file.Files.createTempDirectory(prefix);
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes a directory made by {@link #tempDir} (best effort). */
+  public static void deleteDir(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory; the OS cleans it up eventually
     }
   }
 }
