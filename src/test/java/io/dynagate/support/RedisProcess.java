@@ -84,7 +84,10 @@ public final class RedisProcess {
   }
 
   private static List<String> defaults(int port) {
+    // a directory of its own: a replica writes the RDB of its full sync there, never into the tree
     return List.of(
+        "--dir",
+        tempDir("redis-" + port).toString(),
         "--port",
         Integer.toString(port),
         "--bind",
