@@ -1,12 +1,10 @@
 package io.dynagate.fleet;
 
+import io.dynagate.store.Deadline;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -33,41 +31,6 @@ public class RedisTimeout {
    * {@code command}, failing with a {@link TimeoutException} when Redis does not answer in time.
    */
   public <T> Uni<T> bound(Uni<T> command) {
-    return Uni.createFrom()
-        .emitter(
-            emitter -> {
-              AtomicBoolean settled = new AtomicBoolean();
-              long timer =
-                  vertx.setTimer(
-                      millis,
-                      id -> {
-                        if (settled.compareAndSet(false, true)) {
-                          emitter.fail(
-                              new TimeoutException(
-                                  "Redis did not answer within " + millis + " ms"));
-                        }
-                      });
-              Cancellable pending =
-                  command
-                      .subscribe()
-                      .with(
-                          item -> {
-                            if (settled.compareAndSet(false, true)) {
-                              vertx.cancelTimer(timer);
-                              emitter.complete(item);
-                            }
-                          },
-                          failure -> {
-                            if (settled.compareAndSet(false, true)) {
-                              vertx.cancelTimer(timer);
-                              emitter.fail(failure);
-                            }
-                          });
-              emitter.onTermination(
-                  () -> {
-                    vertx.cancelTimer(timer);
-                    pending.cancel();
-                  });
-            });
+    return Deadline.bound(vertx, millis, command, "Redis");
   }
 }

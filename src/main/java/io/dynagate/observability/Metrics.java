@@ -1,12 +1,14 @@
 package io.dynagate.observability;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The gateway's own meters (contract section 6). Tags never carry tokens, keys or queries. */
 @ApplicationScoped
@@ -111,5 +113,15 @@ public class Metrics {
                     .tag("kind", k)
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * {@code dynagate_fleet_subscribed}: 1 while this replica is subscribed to the fleet channel, 0
+   * while it is not (it then misses revocations and throttle holds published by others).
+   */
+  public void fleetSubscribed(AtomicBoolean subscribed) {
+    Gauge.builder("dynagate.fleet.subscribed", subscribed, s -> s.get() ? 1 : 0)
+        .description("Whether this replica hears fleet events (1) or not (0)")
+        .register(registry);
   }
 }

@@ -4,6 +4,8 @@ import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
 import io.dynagate.crypto.SecretField;
+import io.dynagate.fleet.FleetEvents;
+import io.dynagate.fleet.RedisKeys;
 import io.dynagate.fleet.RedisTimeout;
 import io.dynagate.observability.Metrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -18,9 +20,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two token tiers: process memory, then Redis (encrypted, TTL = remaining lifetime). Redis
- * values are {@code expiresAtMillis|refreshAtMillis|ciphertext}; the ciphertext is bound to the
- * connection, so a value copied to another key fails to decrypt.
+ * The two token tiers: process memory, then Redis ({@code dynagate:{<id>}:token}, encrypted, TTL =
+ * remaining lifetime). Redis values are {@code expiresAtMillis|refreshAtMillis|ciphertext}; the
+ * ciphertext is bound to the connection, so a value copied to another key fails to decrypt.
+ *
+ * <p>Process copies are dropped whenever the fleet subscription is made again: a {@code token-drop}
+ * published while this replica was not listening (another replica found the token refused) would
+ * otherwise keep a dead token in use here until Dataverse refuses it once more.
  */
 @ApplicationScoped
 public class TokenCache {
@@ -31,15 +37,20 @@ public class TokenCache {
   private final RedisTimeout timeout;
 
   TokenCache(
-      ReactiveRedisDataSource redis, SecretCipher cipher, Metrics metrics, RedisTimeout timeout) {
+      ReactiveRedisDataSource redis,
+      SecretCipher cipher,
+      Metrics metrics,
+      RedisTimeout timeout,
+      FleetEvents fleet) {
     this.values = redis.value(String.class);
     this.cipher = cipher;
     this.metrics = metrics;
     this.timeout = timeout;
+    fleet.onSubscribed(local::clear);
   }
 
   static String key(String connectionId) {
-    return "dynagate:token:" + connectionId;
+    return RedisKeys.ofConnection(connectionId, "token");
   }
 
   /** The in-process token, if any (counts a local hit or miss). */

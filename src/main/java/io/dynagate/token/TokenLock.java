@@ -1,5 +1,6 @@
 package io.dynagate.token;
 
+import io.dynagate.fleet.RedisKeys;
 import io.dynagate.fleet.RedisTimeout;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -8,8 +9,9 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The fleet-wide per-connection token lock: {@code SET NX PX} with a random owner, released by a
- * compare-and-delete script so a holder whose lease lapsed never deletes a successor's lock.
+ * The fleet-wide per-connection token lock ({@code dynagate:{<id>}:lock}): {@code SET NX PX} with a
+ * random owner, released by a compare-and-delete script so a holder whose lease lapsed never
+ * deletes a successor's lock.
  */
 @ApplicationScoped
 public class TokenLock {
@@ -26,7 +28,7 @@ public class TokenLock {
   }
 
   static String key(String connectionId) {
-    return "dynagate:lock:token:" + connectionId;
+    return RedisKeys.ofConnection(connectionId, "lock");
   }
 
   /** A new random owner value. */

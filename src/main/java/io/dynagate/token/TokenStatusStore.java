@@ -1,5 +1,6 @@
 package io.dynagate.token;
 
+import io.dynagate.fleet.RedisKeys;
 import io.dynagate.fleet.RedisTimeout;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
@@ -12,7 +13,7 @@ import java.util.Optional;
 
 /**
  * What the status endpoint shows about tokens, shared by all replicas in the Redis hash {@code
- * dynagate:status:{id}}: last refresh, expiry of the current token, the IdP's last error. Never a
+ * dynagate:{<id>}:status}: last refresh, expiry of the current token, the IdP's last error. Never a
  * token.
  */
 @ApplicationScoped
@@ -28,7 +29,7 @@ public class TokenStatusStore {
   }
 
   static String key(String connectionId) {
-    return "dynagate:status:" + connectionId;
+    return RedisKeys.ofConnection(connectionId, "status");
   }
 
   /** Snapshot of a connection's token status. */

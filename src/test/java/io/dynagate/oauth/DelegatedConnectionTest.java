@@ -240,7 +240,7 @@ class DelegatedConnectionTest {
         .get("/admin/v1/connections/" + id + "/status")
         .then()
         .body("state", equalTo("authorization_required"));
-    assertFalse(redis.key().exists("dynagate:token:" + id));
+    assertFalse(redis.key().exists("dynagate:{" + id + "}:token"));
   }
 
   @Test
@@ -273,7 +273,7 @@ class DelegatedConnectionTest {
   }
 
   private void forceRefresh() {
-    redis.key().del("dynagate:token:" + id);
+    redis.key().del("dynagate:{" + id + "}:token");
     cache.dropLocal(id);
   }
 

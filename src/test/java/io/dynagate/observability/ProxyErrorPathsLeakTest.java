@@ -459,7 +459,7 @@ class ProxyErrorPathsLeakTest {
 
   /** Drops the cached access token in both tiers, so the next call must refresh. */
   private void forgetAccessToken(String id) {
-    redis.key().del("dynagate:token:" + id);
+    redis.key().del("dynagate:{" + id + "}:token");
     cache.dropLocal(id);
   }
 

@@ -59,7 +59,7 @@ class LockLeaseRenewalTest {
         .then()
         .statusCode(200);
     sandbox.knobs(Map.of("tokenLatencyMs", 2_500));
-    String lockKey = "dynagate:lock:token:slow-idp";
+    String lockKey = "dynagate:{slow-idp}:lock";
 
     CompletableFuture<Response> call =
         CompletableFuture.supplyAsync(

@@ -68,7 +68,7 @@ class TokenAcrossReplicasTest {
     // given another replica holds the token lock
     redis
         .value(String.class)
-        .set("dynagate:lock:token:" + id, "other-replica", new SetArgs().px(15_000));
+        .set("dynagate:{" + id + "}:lock", "other-replica", new SetArgs().px(15_000));
     // when a request arrives here
     CompletableFuture<Response> call = callAsync();
     // then it waits and asks no IdP
@@ -87,7 +87,7 @@ class TokenAcrossReplicasTest {
         .await()
         .atMost(Duration.ofSeconds(5));
     cache.dropLocal(id); // the test process is not the replica that fetched
-    redis.key().del("dynagate:lock:token:" + id);
+    redis.key().del("dynagate:{" + id + "}:lock");
     // then the waiting call succeeds with that token, and the IdP saw only the holder's request
     Response response = call.get(10, TimeUnit.SECONDS);
     assertEquals(200, response.statusCode(), response.asString());
@@ -100,14 +100,14 @@ class TokenAcrossReplicasTest {
   void whenTheLockHolderDiesTheWaiterTakesOverOnceTheLeaseLapses() throws Exception {
     redis
         .value(String.class)
-        .set("dynagate:lock:token:" + id, "dead-replica", new SetArgs().px(1_500));
+        .set("dynagate:{" + id + "}:lock", "dead-replica", new SetArgs().px(1_500));
     long start = System.nanoTime();
     Response response = callAsync().get(15, TimeUnit.SECONDS);
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertEquals(200, response.statusCode(), response.asString());
     assertEquals(1, sandbox.tokenRequests(), "exactly one token request after the takeover");
     assertTrue(tookMs >= 1_000, "it waited for the lease to lapse: " + tookMs + " ms");
-    assertFalse(redis.key().exists("dynagate:lock:token:" + id), "the lock was released");
+    assertFalse(redis.key().exists("dynagate:{" + id + "}:lock"), "the lock was released");
   }
 
   @Test

@@ -214,7 +214,7 @@ class TwoReplicasIT {
       int redemptionsBefore = stat("refreshTokenRedemptions");
 
       // the access token is gone everywhere (Redis, and A's memory through the fleet event)
-      Resp.commands(List.of("SELECT", "1"), List.of("DEL", "dynagate:token:" + id));
+      Resp.commands(List.of("SELECT", "1"), List.of("DEL", "dynagate:{" + id + "}:token"));
       Resp.commands(List.of("PUBLISH", "dynagate:events:1", "token-drop|" + id));
 
       // B starts the refresh; its token request is held at the closed gate
