@@ -11,9 +11,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Bounds a reactive Redis command by {@code quarkus.redis.timeout}. Quarkus applies that setting to
  * the blocking Redis API only: a reactive command sent to a Redis that holds the connection open
  * but does not answer (paused, overloaded, half-open) would never end, and the proxy request
- * waiting on it would hang. The bound fails with a {@link TimeoutException}, which the proxy
- * answers with 503 {@code unavailable}. The wait is a Vert.x timer, so the failure arrives on the
- * caller's context like the answer would have.
+ * waiting on it would hang. The bound fails with a {@link java.util.concurrent.TimeoutException},
+ * which the proxy answers with 503 {@code unavailable}. The wait is a Vert.x timer, so the failure
+ * arrives on the caller's context like the answer would have.
  */
 @ApplicationScoped
 public class RedisTimeout {
@@ -28,7 +28,8 @@ public class RedisTimeout {
   }
 
   /**
-   * {@code command}, failing with a {@link TimeoutException} when Redis does not answer in time.
+   * {@code command}, failing with a {@link java.util.concurrent.TimeoutException} when Redis does
+   * not answer in time.
    */
   public <T> Uni<T> bound(Uni<T> command) {
     return Deadline.bound(vertx, millis, command, "Redis");
