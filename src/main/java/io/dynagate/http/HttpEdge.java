@@ -192,18 +192,30 @@ public class HttpEdge {
    * an HTTPS port) that starts later is armed by its first request.
    */
   void arm(@ObservesAsync HttpServerStart started) {
+    try {
+      armAll();
+    } catch (RuntimeException e) {
+      LOG.warnf("listeners not armed at start: %s %s", e.getClass().getName(), e.getMessage());
+    }
+  }
+
+  private void armAll() {
     List<ServerID> listeners = new ArrayList<>();
     Map<ServerID, HttpServerImpl> servers = ((VertxInternal) vertx).sharedHttpServers();
     synchronized (servers) {
       servers.forEach((id, server) -> listeners.add(new ServerID(server.actualPort(), id.host)));
     }
     for (ServerID listener : listeners) {
-      armWithRequest(loopback(listener.host), listener.port);
+      if (listener.port > 0) { // not bound yet (Vert.x keys random ports as -n until then)
+        armWithRequest(loopback(listener.host), listener.port);
+      }
     }
   }
 
-  private static String loopback(String host) {
-    if (host == null || host.equals("0.0.0.0")) {
+  private static String loopback(String key) {
+    // Vert.x keys a random-port server as "host/n"
+    String host = key == null ? null : key.split("/", 2)[0];
+    if (host == null || host.isEmpty() || host.equals("0.0.0.0")) {
       return "127.0.0.1";
     }
     if (host.equals("::") || host.equals("[::]") || host.equals("0:0:0:0:0:0:0:0")) {
@@ -221,6 +233,7 @@ public class HttpEdge {
           ("GET " + ARMING_PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
+      LOG.debugf("arming listener %s:%d", host, port);
       InputStream in = socket.getInputStream();
       byte[] sink = new byte[4096];
       while (in.read(sink) >= 0) {
