@@ -82,6 +82,36 @@ public interface DynagateConfig {
     Duration maxStaleness();
   }
 
+  /** The connection level: what a caller may do before its request reaches a route. */
+  Http http();
+
+  /**
+   * Settings of {@code dynagate.http.*} (package {@code io.dynagate.http}). Sizes of the request
+   * line and headers are Quarkus's own ({@code quarkus.http.limits.max-initial-line-length}, {@code
+   * max-header-size} in application.properties).
+   */
+  interface Http {
+    /**
+     * Time a connection has to deliver a complete request line and headers: from its opening for
+     * the first request, from the first byte of each later one on a kept-alive connection. A late
+     * head gets 408 and the connection closes. Bodies and responses are not bounded by it (the
+     * proxy's own idle bounds apply there). 10 s is far above what a real client needs for at most
+     * 20 KiB of head — one or two round trips, or a few retransmissions on a lossy link — and low
+     * enough that a caller dribbling header bytes holds a connection for seconds, not for the 30
+     * minutes of {@code quarkus.http.idle-timeout}.
+     */
+    @WithDefault("PT10S")
+    Duration headerTimeout();
+
+    /**
+     * Client-caused faults (callers that leave or reset, malformed requests, late heads) log one
+     * WARN line per kind at most this often, with the number of those left out since; every one
+     * also logs at DEBUG.
+     */
+    @WithDefault("PT60S")
+    Duration clientFaultLogInterval();
+  }
+
   /**
    * Settings of {@code dynagate.jwt.*} (contract section 2). The issuer and audience feed Quarkus
    * OIDC ({@code quarkus.oidc.*} in application.properties), which checks signature, expiry, issuer

@@ -96,7 +96,13 @@ public class ProblemMapper {
       LOG.warnf("store unreachable: %s", e.getClass().getName());
       return Problems.response(StoreUnavailable.problem(), Problems.requestId(request));
     }
-    LOG.errorf(e, "unexpected failure: %s", e.getClass().getName());
+    if (request != null && request.response().closed()) {
+      // the caller closed or reset its connection mid-request; nobody is left to answer, and a
+      // caller must not be able to write ERROR lines at will
+      LOG.debugf("request abandoned by the caller: %s", e.getClass().getName());
+    } else {
+      LOG.errorf(e, "unexpected failure: %s", e.getClass().getName());
+    }
     return Problems.response(
         GatewayProblem.of(ProblemCode.INTERNAL_ERROR, "The gateway failed unexpectedly."),
         Problems.requestId(request));

@@ -1,6 +1,7 @@
 package io.dynagate.proxy;
 
 import io.dynagate.config.DynagateConfig;
+import io.dynagate.http.ClientFaults;
 import io.dynagate.observability.Metrics;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
@@ -46,15 +47,17 @@ class Forwarder {
   private final HttpClient client;
   private final Vertx vertx;
   private final Metrics metrics;
+  private final ClientFaults faults;
   private final long idleMillis;
 
   /** Answers up to this size (by Content-Length) are sent in one write instead of streamed. */
   static final long SMALL_BODY_BYTES = 64 * 1024;
 
-  Forwarder(Vertx vertx, DynagateConfig config, Metrics metrics) {
+  Forwarder(Vertx vertx, DynagateConfig config, Metrics metrics, ClientFaults faults) {
     DynagateConfig.Proxy proxy = config.proxy();
     this.vertx = vertx;
     this.metrics = metrics;
+    this.faults = faults;
     this.idleMillis = Math.max(1, proxy.upstreamTimeout().toMillis());
     this.client =
         vertx.createHttpClient(
@@ -93,6 +96,7 @@ class Forwarder {
             .request(options)
             .compose(
                 request -> {
+                  quiet(request);
                   cancelWhenCallerLeaves(x, request);
                   if (!body.present()) {
                     return request.send();
@@ -101,8 +105,20 @@ class Forwarder {
                 });
     return UniHelper.toUni(response)
         .onFailure()
-        .transform(Forwarder::problem)
+        .transform(e -> callerLeft(x) ? callerLeft(e) : problem(e))
         .invoke(r -> x.responseHeaders = HeaderPolicy.downstreamResponseHeaders(r.headers()));
+  }
+
+  /**
+   * Failures of the upstream exchange reach the caller through the send future and the relay; the
+   * request's and connection's own exception handlers would otherwise make Vert.x log each one (an
+   * ERROR per reset, most of them after a caller left and the gateway closed the upstream).
+   */
+  private static void quiet(HttpClientRequest request) {
+    request.exceptionHandler(e -> LOG.debugf("upstream request: %s", e.getClass().getSimpleName()));
+    request
+        .connection()
+        .exceptionHandler(e -> LOG.debugf("upstream connection: %s", e.getClass().getSimpleName()));
   }
 
   /** A caller gone before the answer's head: the upstream exchange stops too. */
@@ -325,6 +341,20 @@ class Forwarder {
       uri.append('?').append(query);
     }
     return uri.toString();
+  }
+
+  private static boolean callerLeft(ProxyExchange x) {
+    return x.rc.response().closed();
+  }
+
+  /**
+   * The caller closed or reset its connection while its request was on the way (a body stream that
+   * breaks off fails the upstream request): counted as the caller's fault, not logged as an
+   * unreachable Dataverse.
+   */
+  private Throwable callerLeft(Throwable e) {
+    faults.report(ClientFaults.Kind.CALLER_LEFT, e.getClass().getSimpleName());
+    return GatewayProblem.of(ProblemCode.BAD_REQUEST, "The caller left.");
   }
 
   static Throwable problem(Throwable e) {

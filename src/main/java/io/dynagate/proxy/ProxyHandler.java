@@ -1,5 +1,6 @@
 package io.dynagate.proxy;
 
+import io.dynagate.http.ClientFaults;
 import io.dynagate.observability.RequestIdFilter;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
@@ -33,6 +34,7 @@ public class ProxyHandler {
 
   private final ProxyChain chain;
   private final Forwarder forwarder;
+  private final ClientFaults faults;
 
   ProxyHandler(
       AccessLogInterceptor accessLog,
@@ -42,8 +44,10 @@ public class ProxyHandler {
       ThrottleInterceptor throttle,
       LinkInterceptor links,
       TokenInterceptor token,
-      Forwarder forwarder) {
+      Forwarder forwarder,
+      ClientFaults faults) {
     this.forwarder = forwarder;
+    this.faults = faults;
     // request sides run top to bottom, response sides bottom to top
     this.chain =
         ProxyChain.of(
@@ -79,6 +83,11 @@ public class ProxyHandler {
       p = g;
     } else if (StoreUnavailable.matches(failure)) {
       p = StoreUnavailable.problem();
+    } else if (x.rc.response().closed()) {
+      // the caller's connection is gone (closed or reset mid-request): its doing, not ours
+      faults.report(ClientFaults.Kind.CALLER_LEFT, failure.getClass().getSimpleName());
+      p = GatewayProblem.of(ProblemCode.BAD_REQUEST, "The caller left.");
+      x.end = ProxyExchange.End.CALLER_LEFT;
     } else {
       LOG.errorf(failure, "proxy request %s failed unexpectedly", x.requestId);
       p = GatewayProblem.of(ProblemCode.INTERNAL_ERROR, "The gateway failed unexpectedly.");
