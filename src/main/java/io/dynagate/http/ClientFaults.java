@@ -1,11 +1,11 @@
 package io.dynagate.http;
 
 import io.dynagate.config.DynagateConfig;
+import io.dynagate.observability.WarnLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,35 +32,22 @@ public class ClientFaults {
     final String tag = name().toLowerCase(Locale.ROOT);
   }
 
-  private final long intervalNanos;
-  private final Map<Kind, Window> windows = new EnumMap<>(Kind.class);
+  private final Map<Kind, WarnLimiter> windows = new EnumMap<>(Kind.class);
 
   ClientFaults(DynagateConfig config) {
-    this.intervalNanos = Math.max(0, config.http().clientFaultLogInterval().toNanos());
     for (Kind kind : Kind.values()) {
-      windows.put(kind, new Window());
+      windows.put(kind, new WarnLimiter(config.http().clientFaultLogInterval()));
     }
   }
 
   /** Records one fault; {@code detail} must not carry request content. */
   public void report(Kind kind, String detail) {
     LOG.debugf("client fault %s: %s", kind.tag, detail);
-    Window w = windows.get(kind);
-    long now = System.nanoTime();
-    long next = w.next.get();
-    if (now - next >= 0 && w.next.compareAndSet(next, now + intervalNanos)) {
-      long left = w.suppressed.getAndSet(0);
+    WarnLimiter w = windows.get(kind);
+    if (w.admit()) {
       LOG.warnf(
           "client fault %s: %s (%d more since the last such line; each logs at DEBUG)",
-          kind.tag, detail, left);
-    } else {
-      w.suppressed.incrementAndGet();
+          kind.tag, detail, w.suppressed());
     }
-  }
-
-  /** One kind's rate limit: when the next WARN may be written, and how many were left out. */
-  private static final class Window {
-    final AtomicLong next = new AtomicLong(System.nanoTime());
-    final AtomicLong suppressed = new AtomicLong();
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.dynagate.observability.WarnLimiter;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -15,6 +16,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -24,6 +26,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMapper {
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  // a store that is away fails every request that needs it: one WARN per 10 s says so
+  private static final WarnLimiter STORE_WARNINGS = new WarnLimiter(Duration.ofSeconds(10));
 
   @ServerExceptionMapper
   public Response problem(GatewayProblem p, HttpServerRequest request) {
@@ -93,7 +98,13 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response unexpected(Throwable e, HttpServerRequest request) {
     if (StoreUnavailable.matches(e)) {
-      LOG.warnf("store unreachable: %s", e.getClass().getName());
+      if (STORE_WARNINGS.admit()) {
+        LOG.warnf(
+            "store unreachable: %s (%d more since the last such line; each logs at DEBUG)",
+            e.getClass().getName(), STORE_WARNINGS.suppressed());
+      } else {
+        LOG.debugf("store unreachable: %s", e.getClass().getName());
+      }
       return Problems.response(StoreUnavailable.problem(), Problems.requestId(request));
     }
     if (request != null && request.response().closed()) {

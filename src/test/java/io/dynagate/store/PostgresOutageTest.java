@@ -199,6 +199,11 @@ public class PostgresOutageTest {
       assertEquals(results.size(), upstreamRequests.get() - before, summary);
       assertEquals(results.size(), accessLines(log, caller.connection(), 200), summary);
       assertEquals(0, accessLines(log, caller.connection(), 500), summary);
+      // thousands of refused store calls, a handful of log lines, none with a stack trace
+      List<String> loud =
+          log.text().lines().filter(l -> l.startsWith("WARN") || l.startsWith("ERROR")).toList();
+      assertTrue(loud.size() <= 10, "log lines during the outage: " + loud);
+      assertTrue(!log.text().contains("\tat "), "a stack trace was logged during the outage");
     } finally {
       log.uninstall();
     }
