@@ -23,7 +23,8 @@ public final class StoreUnavailable {
           || brokenLink(c)
           || c instanceof io.vertx.sqlclient.ClosedConnectionException
           || (c instanceof io.vertx.pgclient.PgException pg && unavailable(pg))
-          || closedLink(c)) {
+          || closedLink(c)
+          || (c instanceof io.vertx.redis.client.impl.types.ErrorType redis && redisAway(redis))) {
         return true;
       }
     }
@@ -50,6 +51,21 @@ public final class StoreUnavailable {
         && c.getMessage() != null
         && (c.getMessage().equals("Timeout")
             || c.getMessage().startsWith("Connection is not active now"));
+  }
+
+  /**
+   * Redis answered, but cannot serve now: a replica that was a master ({@code READONLY}), a cluster
+   * without a quorum or with a slot in migration ({@code CLUSTERDOWN}, {@code TRYAGAIN}), a server
+   * still loading its data set or without a reachable master ({@code LOADING}, {@code MASTERDOWN}),
+   * or a Redis busy with a script ({@code BUSY}). These last through a failover.
+   */
+  private static boolean redisAway(io.vertx.redis.client.impl.types.ErrorType e) {
+    return e.is("READONLY")
+        || e.is("CLUSTERDOWN")
+        || e.is("TRYAGAIN")
+        || e.is("LOADING")
+        || e.is("MASTERDOWN")
+        || e.is("BUSY");
   }
 
   /**
