@@ -199,6 +199,15 @@ public class PostgresOutageTest {
       assertEquals(results.size(), upstreamRequests.get() - before, summary);
       assertEquals(results.size(), accessLines(log, caller.connection(), 200), summary);
       assertEquals(0, accessLines(log, caller.connection(), 500), summary);
+      // the unknown key's answers too (logged without a connection, since nobody was
+      // authenticated): each access line has the status the caller got
+      for (int status : new int[] {401, 503}) {
+        long probes = status == 503 ? 1 : 0; // the single unknown-key request above
+        assertEquals(
+            cold.stream().filter(r -> r.status() == status).count() + probes,
+            accessLines(log, "-", status),
+            "access lines with status " + status + ": " + adminSummary);
+      }
       // thousands of refused store calls, a handful of log lines, none with a stack trace
       List<String> loud =
           log.text().lines().filter(l -> l.startsWith("WARN") || l.startsWith("ERROR")).toList();
