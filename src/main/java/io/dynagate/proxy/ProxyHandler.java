@@ -32,6 +32,12 @@ public class ProxyHandler {
   /** What a caller may still send after an error before its HTTP/2 stream is reset. */
   private static final long DISCARD_LIMIT = 1 << 20;
 
+  /** What an HTTP/1.1 caller may still send after an error before its connection is closed. */
+  private static final long LINGER_LIMIT = 16L << 20;
+
+  /** How long the rest of such a body is waited for. */
+  private static final long LINGER_MILLIS = 5_000;
+
   private final ProxyChain chain;
   private final Forwarder forwarder;
   private final ClientFaults faults;
@@ -110,9 +116,11 @@ public class ProxyHandler {
       boolean unread = !in.isEnded();
       boolean http2 = in.version() == HttpVersion.HTTP_2;
       if (unread && !http2) {
-        // the body was never read: answer, then close rather than drain what the caller sends
+        // the body was never read: answer and close, but let the body in (dropped) for a while
+        // first — a caller that writes its whole body before it reads would otherwise lose the
+        // answer to the reset a close with unread bytes causes
         out.putHeader("Connection", "close");
-        out.endHandler(v -> in.connection().close());
+        out.endHandler(v -> linger(x.rc, in));
       }
       Problems.write(out, p, x.requestId, Problems.proxyMediaType(in.headers().getAll("Accept")));
       if (unread && http2) {
@@ -122,6 +130,34 @@ public class ProxyHandler {
       }
     }
     finish(x);
+  }
+
+  /**
+   * Lingering close (as nginx's {@code lingering_close}): reads and drops what the caller still
+   * sends, then closes once its body has ended, after {@link #LINGER_LIMIT} bytes or after {@link
+   * #LINGER_MILLIS}, whichever comes first.
+   */
+  private static void linger(RoutingContext rc, HttpServerRequest in) {
+    var connection = in.connection();
+    var vertx = rc.vertx();
+    long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
+    Runnable close =
+        () -> {
+          vertx.cancelTimer(timer);
+          connection.close();
+        };
+    long[] seen = {0};
+    in.exceptionHandler(e -> close.run());
+    in.handler(
+        chunk -> {
+          seen[0] += chunk.length();
+          if (seen[0] > LINGER_LIMIT) {
+            in.handler(null);
+            close.run();
+          }
+        });
+    in.endHandler(v -> close.run());
+    in.resume();
   }
 
   private static void discard(HttpServerRequest in, HttpServerResponse out) {

@@ -63,14 +63,18 @@ final class Load {
     }
   }
 
-  /** Starts the load; it stops by itself after {@code length}. */
-  static Load start(int workers, Duration length, URI target, String apiKey) {
+  /**
+   * Starts the load; it stops by itself after {@code length}. Each request's id is {@code
+   * <idPrefix>-<n>}, so that its access line can be told from others.
+   */
+  static Load start(int workers, Duration length, URI target, String apiKey, String idPrefix) {
     return new Load(
         workers,
         length,
         n ->
             HttpRequest.newBuilder(target)
                 .header("X-Api-Key", apiKey)
+                .header("X-Request-Id", idPrefix + "-" + n)
                 .timeout(Duration.ofSeconds(15))
                 .GET()
                 .build());

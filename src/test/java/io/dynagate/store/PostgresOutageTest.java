@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.apikey.ApiKeys;
 import io.dynagate.support.Admin;
+import io.dynagate.support.CountingUpstream;
 import io.dynagate.support.Db;
 import io.dynagate.support.LogCapture;
 import io.dynagate.support.TcpRelay;
@@ -19,15 +20,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -79,8 +77,7 @@ public class PostgresOutageTest {
   @TestHTTPResource(value = "/health/ready", management = true)
   URL ready;
 
-  private HttpServer upstream;
-  private final AtomicInteger upstreamRequests = new AtomicInteger();
+  private CountingUpstream upstream;
   private Admin.Caller caller;
 
   @BeforeEach
@@ -89,19 +86,8 @@ public class PostgresOutageTest {
     await().atMost(Duration.ofSeconds(10)).until(this::adminAnswers);
     Db.clean();
     redis.execute("FLUSHDB");
-    upstream =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                r -> {
-                  upstreamRequests.incrementAndGet();
-                  r.response().putHeader("Content-Type", "application/json").end("{\"value\":[]}");
-                })
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
-    caller = Admin.staticTokenCaller("outage", "http://127.0.0.1:" + upstream.actualPort(), "read");
+    upstream = CountingUpstream.start(vertx);
+    caller = Admin.staticTokenCaller("outage", upstream.url(), "read");
     as(caller.key()).get(target()).then().statusCode(200); // warm: key, grant, connection, token
   }
 
@@ -109,7 +95,7 @@ public class PostgresOutageTest {
   void heal() throws Exception {
     RELAY.heal();
     if (upstream != null) {
-      upstream.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      upstream.close();
     }
   }
 
@@ -126,20 +112,29 @@ public class PostgresOutageTest {
   private void outageUnderLoad(Runnable outage) throws Exception {
     LogCapture log = LogCapture.install();
     try {
-      int before = upstreamRequests.get();
+      int before = upstream.requests();
       Load load =
           Load.start(
-              8, Duration.ofSeconds(14), URI.create(gateway + target().substring(1)), caller.key());
+              8,
+              Duration.ofSeconds(14),
+              URI.create(gateway + target().substring(1)),
+              caller.key(),
+              "warm");
       // the admin API and first uses of keys need PostgreSQL: 503 during the outage, never 500
       Load adminLoad =
           Load.start(
-              2, Duration.ofSeconds(14), URI.create(gateway + "admin/v1/connections"), Admin.KEY);
+              2,
+              Duration.ofSeconds(14),
+              URI.create(gateway + "admin/v1/connections"),
+              Admin.KEY,
+              "admin");
       Load coldKeys =
           Load.start(
               1,
               Duration.ofSeconds(14),
               URI.create(gateway + target().substring(1)),
-              "dgk_" + "D".repeat(43));
+              "dgk_" + "D".repeat(43),
+              "cold");
       Thread.sleep(2_000);
       outage.run();
       long outageStart = load.elapsedMs();
@@ -182,9 +177,9 @@ public class PostgresOutageTest {
       String summary =
           Load.summary(results)
               + ", upstream "
-              + (upstreamRequests.get() - before)
+              + (upstream.requests() - before)
               + ", access lines 200: "
-              + accessLines(log, caller.connection(), 200);
+              + accessLines(log, "warm", caller.connection(), 200);
       long during =
           results.stream()
               .filter(r -> r.startMs() > outageStart + 1_500 && r.startMs() < outageEnd)
@@ -196,16 +191,15 @@ public class PostgresOutageTest {
       long slowest = results.stream().mapToLong(Load.Result::millis).max().orElse(0);
       assertTrue(slowest < 2_500, "no request waits longer than the store timeouts: " + summary);
       // each answer came from the upstream, and each access line says what the caller got
-      assertEquals(results.size(), upstreamRequests.get() - before, summary);
-      assertEquals(results.size(), accessLines(log, caller.connection(), 200), summary);
-      assertEquals(0, accessLines(log, caller.connection(), 500), summary);
+      assertEquals(results.size(), upstream.requests() - before, summary);
+      assertEquals(results.size(), accessLines(log, "warm", caller.connection(), 200), summary);
+      assertEquals(0, accessLines(log, "warm", caller.connection(), 500), summary);
       // the unknown key's answers too (logged without a connection, since nobody was
       // authenticated): each access line has the status the caller got
       for (int status : new int[] {401, 503}) {
-        long probes = status == 503 ? 1 : 0; // the single unknown-key request above
         assertEquals(
-            cold.stream().filter(r -> r.status() == status).count() + probes,
-            accessLines(log, "-", status),
+            cold.stream().filter(r -> r.status() == status).count(),
+            accessLines(log, "cold", "-", status),
             "access lines with status " + status + ": " + adminSummary);
       }
       // thousands of refused store calls, a handful of log lines, none with a stack trace
@@ -219,21 +213,19 @@ public class PostgresOutageTest {
 
     // recovery without a restart: the admin API and a brand-new caller work again
     await().atMost(Duration.ofSeconds(10)).until(this::adminAnswers);
-    Admin.Caller fresh =
-        Admin.staticTokenCaller("after", "http://127.0.0.1:" + upstream.actualPort(), "read");
+    Admin.Caller fresh = Admin.staticTokenCaller("after", upstream.url(), "read");
     as(fresh.key()).get("/proxy/" + fresh.connection() + V + "accounts").then().statusCode(200);
   }
 
   @Test
   void revocationsThatArriveAsFleetEventsApplyDuringTheOutage() throws Exception {
-    Admin.Caller other =
-        Admin.staticTokenCaller("other", "http://127.0.0.1:" + upstream.actualPort(), "read");
+    Admin.Caller other = Admin.staticTokenCaller("other", upstream.url(), "read");
     as(other.key()).get("/proxy/" + other.connection() + V + "accounts").then().statusCode(200);
     RELAY.refuse();
     Thread.sleep(1_200); // past the fresh TTL: both callers now decide from last known answers
     as(caller.key()).get(target()).then().statusCode(200);
     as(other.key()).get("/proxy/" + other.connection() + V + "accounts").then().statusCode(200);
-    int before = upstreamRequests.get();
+    int before = upstream.requests();
 
     // another replica revoked the key, and changed the other caller's grant
     String channel = eventChannel();
@@ -259,7 +251,7 @@ public class PostgresOutageTest {
                     .get("/proxy/" + other.connection() + V + "accounts")
                     .then()
                     .statusCode(503));
-    assertEquals(before, upstreamRequests.get(), "nothing revoked reached the upstream");
+    assertEquals(before, upstream.requests(), "nothing revoked reached the upstream");
   }
 
   private static String principalOf(Admin.Caller c) {
@@ -286,9 +278,17 @@ public class PostgresOutageTest {
     return admin().get("/admin/v1/connections").statusCode() == 200;
   }
 
-  static long accessLines(LogCapture log, String connection, int status) {
+  /** Access lines of requests whose id starts with {@code idPrefix-}. */
+  static long accessLines(LogCapture log, String idPrefix, String connection, int status) {
     Matcher m =
-        Pattern.compile("connection=" + Pattern.quote(connection) + " .*?status=" + status + " ")
+        Pattern.compile(
+                "requestId="
+                    + Pattern.quote(idPrefix)
+                    + "-[0-9]+ .*?connection="
+                    + Pattern.quote(connection)
+                    + " .*?status="
+                    + status
+                    + " ")
             .matcher(log.text());
     long n = 0;
     while (m.find()) {

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.support.Admin;
+import io.dynagate.support.CountingUpstream;
 import io.dynagate.support.Db;
 import io.dynagate.support.TcpRelay;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -15,13 +16,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,22 +59,9 @@ class PostgresStalenessTest {
   void failsClosedOnceTheLastKnownAnswersAreTooOldAndRecovers() throws Exception {
     Db.clean();
     redis.execute("FLUSHDB");
-    AtomicInteger upstreamRequests = new AtomicInteger();
-    HttpServer upstream =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                r -> {
-                  upstreamRequests.incrementAndGet();
-                  r.response().putHeader("Content-Type", "application/json").end("{\"value\":[]}");
-                })
-            .listen(0, "127.0.0.1")
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    CountingUpstream upstream = CountingUpstream.start(vertx);
     try {
-      Admin.Caller caller =
-          Admin.staticTokenCaller("stale", "http://127.0.0.1:" + upstream.actualPort(), "read");
+      Admin.Caller caller = Admin.staticTokenCaller("stale", upstream.url(), "read");
       String target = "/proxy/" + caller.connection() + "/api/data/v9.2/accounts";
       long read = System.nanoTime(); // the answers are read from PostgreSQL after this
       as(caller.key()).get(target).then().statusCode(200);
@@ -99,10 +84,9 @@ class PostgresStalenessTest {
       assertTrue(
           failedAfter >= 3_000 && failedAfter < 5_000,
           "failed closed " + failedAfter + " ms after the last read");
-      int upstreamBefore = upstreamRequests.get();
+      int upstreamBefore = upstream.requests();
       as(caller.key()).get(target).then().statusCode(503);
-      assertTrue(
-          upstreamRequests.get() == upstreamBefore, "a refused request reached the upstream");
+      assertTrue(upstream.requests() == upstreamBefore, "a refused request reached the upstream");
       await()
           .atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> given().get(ready).then().statusCode(503));
@@ -116,7 +100,7 @@ class PostgresStalenessTest {
           .untilAsserted(() -> given().get(ready).then().statusCode(200));
     } finally {
       RELAY.heal();
-      upstream.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      upstream.close();
     }
   }
 }

@@ -4,11 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +43,7 @@ public class OwnRedis implements QuarkusTestResourceLifecycleManager {
     } catch (IOException e) {
       throw new IllegalStateException("redis-server must be on the PATH", e);
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> answersPing(port));
+    await().atMost(Duration.ofSeconds(10)).until(() -> RedisProcess.answersPing(port));
     String url = "redis://127.0.0.1:" + port;
     // the profiled key too: a %test value from the environment would otherwise win
     return Map.of(
@@ -97,21 +93,6 @@ public class OwnRedis implements QuarkusTestResourceLifecycleManager {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean answersPing(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(1000);
-      OutputStream out = s.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[7];
-      int n = in.readNBytes(buf, 0, 7);
-      return new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
-    } catch (IOException e) {
-      return false;
     }
   }
 

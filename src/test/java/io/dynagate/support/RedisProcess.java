@@ -100,6 +100,15 @@ public final class RedisProcess {
         "no");
   }
 
+  private void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public int port() {
     return port;
   }
@@ -117,12 +126,7 @@ public final class RedisProcess {
     if (process == null) {
       return;
     }
-    process.destroyForcibly();
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    kill();
     await().atMost(Duration.ofSeconds(5)).until(() -> !answersPing(port));
   }
 
@@ -131,12 +135,7 @@ public final class RedisProcess {
     if (process == null) {
       return;
     }
-    process.destroyForcibly();
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    kill();
     LIVE.remove(process);
   }
 
