@@ -94,18 +94,24 @@ public final class LastKnown<K, V> {
             });
   }
 
+  // The outcome is recorded once, by the shared read itself: a caller that joins the read after an
+  // eviction must not make its pre-eviction answer look newer than the eviction.
   private Uni<V> readNow(K key, Supplier<Uni<V>> read) {
-    long generation = evictions.get();
-    return reads
-        .load(key, () -> store.bound(read.get()))
-        .onItemOrFailure()
-        .invoke(
-            (value, failure) -> {
-              store.record(failure);
-              if (failure == null) {
-                remember(key, value, generation);
-              }
-            });
+    return reads.load(
+        key,
+        () -> {
+          long generation = evictions.get();
+          return store
+              .bound(read.get())
+              .onItemOrFailure()
+              .invoke(
+                  (value, failure) -> {
+                    store.record(failure);
+                    if (failure == null) {
+                      remember(key, value, generation);
+                    }
+                  });
+        });
   }
 
   // A read of its own, on a context of its own: the request that triggered it goes on at once

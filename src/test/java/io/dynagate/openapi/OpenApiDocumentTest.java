@@ -48,8 +48,7 @@ class OpenApiDocumentTest {
       Files.writeString(CHECKED_IN, pretty, StandardCharsets.UTF_8);
     }
     assertTrue(
-        Files.exists(CHECKED_IN),
-        CHECKED_IN + " is missing; write it with -Dopenapi.write=true");
+        Files.exists(CHECKED_IN), CHECKED_IN + " is missing; write it with -Dopenapi.write=true");
     JsonNode expected = JSON.readTree(Files.readString(CHECKED_IN, StandardCharsets.UTF_8));
     if (!expected.equals(actual)) {
       Path seen = Path.of("target/openapi-served.json");
