@@ -41,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * upstream (a {@link ScriptedUpstream} that answers 200 to anything that does arrive).
  *
  * <p>The header timeout is 2 s in this profile ({@code dynagate.http.header-timeout}); the proxy's
- * upstream idle timeout is the test profile's 3 s.
+ * upstream idle timeout is 10 s. The sleeps below are the simulated callers' pace (a dribbled head,
+ * an idle kept-alive connection, a slow upload): the elapsed time is the scenario itself, not a
+ * wait for a state.
  */
 @QuarkusTest
 @TestProfile(HostileClientsTest.ShortHeaderTimeout.class)
@@ -52,7 +54,10 @@ class HostileClientsTest {
   public static class ShortHeaderTimeout implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("dynagate.http.header-timeout", "PT2S");
+      // the proxy's upstream idle bound well above the header deadline, so that the slow-upload
+      // case has room on a loaded machine
+      return Map.of(
+          "dynagate.http.header-timeout", "PT2S", "dynagate.proxy.upstream-timeout", "PT10S");
     }
   }
 
@@ -211,7 +216,7 @@ class HostileClientsTest {
       for (byte b : body) {
         out.write(b);
         out.flush();
-        // 10 bytes over 2.6 s: past the 2 s header deadline, inside the proxy's own 3 s bound
+        // 10 bytes over 2.6 s: past the 2 s header deadline, inside the proxy's own 10 s bound
         Thread.sleep(260);
       }
       String answer = readAll(socket);

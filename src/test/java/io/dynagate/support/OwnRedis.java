@@ -1,11 +1,7 @@
 package io.dynagate.support;
 
-import static org.awaitility.Awaitility.await;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,33 +14,12 @@ public class OwnRedis implements QuarkusTestResourceLifecycleManager {
   /** Config property holding the server's pid. */
   public static final String PID = "test.own-redis.pid";
 
-  private Process process;
+  private RedisProcess redis;
 
   @Override
   public Map<String, String> start() {
-    int port = freePort();
-    try {
-      process =
-          new ProcessBuilder(
-                  "redis-server",
-                  "--port",
-                  Integer.toString(port),
-                  "--bind",
-                  "127.0.0.1",
-                  "--save",
-                  "",
-                  "--appendonly",
-                  "no",
-                  "--daemonize",
-                  "no")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-    } catch (IOException e) {
-      throw new IllegalStateException("redis-server must be on the PATH", e);
-    }
-    await().atMost(Duration.ofSeconds(10)).until(() -> RedisProcess.answersPing(port));
-    String url = "redis://127.0.0.1:" + port;
+    redis = RedisProcess.launch();
+    String url = redis.url();
     // the profiled key too: a %test value from the environment would otherwise win
     return Map.of(
         "quarkus.redis.hosts",
@@ -52,24 +27,16 @@ public class OwnRedis implements QuarkusTestResourceLifecycleManager {
         "%test.quarkus.redis.hosts",
         url,
         PID,
-        Long.toString(process.pid()));
+        Long.toString(redis.pid()));
   }
 
   @Override
   public void stop() {
-    if (process == null) {
+    if (redis == null) {
       return;
     }
-    thaw(process.pid()); // a stopped process cannot act on SIGTERM
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
+    thaw(redis.pid()); // harmless when it is not frozen
+    redis.stop();
   }
 
   /** Freezes the server: connections stay open, nothing is answered. */
@@ -92,14 +59,6 @@ public class OwnRedis implements QuarkusTestResourceLifecycleManager {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

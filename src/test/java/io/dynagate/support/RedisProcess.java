@@ -109,6 +109,11 @@ public final class RedisProcess {
     }
   }
 
+  /** The server's pid (to freeze or thaw it). */
+  public synchronized long pid() {
+    return process.pid();
+  }
+
   public int port() {
     return port;
   }
