@@ -1,5 +1,6 @@
 package io.dynagate.fleet;
 
+import io.dynagate.observability.Metrics;
 import io.dynagate.store.Deadline;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -18,12 +19,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class RedisTimeout {
   private final Vertx vertx;
+  private final Metrics metrics;
   private final long millis;
 
   RedisTimeout(
       Vertx vertx,
+      Metrics metrics,
       @ConfigProperty(name = "quarkus.redis.timeout", defaultValue = "10s") Duration timeout) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.millis = Math.max(1, timeout.toMillis());
   }
 
@@ -32,6 +36,6 @@ public class RedisTimeout {
    * not answer in time.
    */
   public <T> Uni<T> bound(Uni<T> command) {
-    return Deadline.bound(vertx, millis, command, "Redis");
+    return Deadline.metered(vertx, millis, command, "Redis", metrics, "redis");
   }
 }

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,23 @@ public class Metrics {
   Metrics(MeterRegistry registry) {
     this.registry = registry;
   }
+
+  /**
+   * Buckets of {@code dynagate_proxy_requests_seconds_bucket} (the p99 alert and the dashboard's
+   * quantiles): few and fixed, so each tag set adds 11 series, not Micrometer's 70-odd.
+   */
+  private static final Duration[] LATENCY_BUCKETS = {
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10),
+    Duration.ofSeconds(30)
+  };
 
   private record RequestKey(String connection, String method, int status) {}
 
@@ -34,6 +54,7 @@ public class Metrics {
             k ->
                 Timer.builder("dynagate.proxy.requests")
                     .description("Proxied requests, from arrival to the last byte of the response")
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
                     .tag("connection", k.connection())
                     .tag("method", k.method())
                     .tag("status", String.valueOf(k.status()))
@@ -123,5 +144,73 @@ public class Metrics {
     Gauge.builder("dynagate.fleet.subscribed", subscribed, s -> s.get() ? 1 : 0)
         .description("Whether this replica hears fleet events (1) or not (0)")
         .register(registry);
+  }
+
+  // --- Store calls and token failure reasons (issue 12, "Metrics").
+
+  private record StoreKey(String store, String outcome) {}
+
+  private final Map<StoreKey, Timer> storeTimers = new ConcurrentHashMap<>();
+  private final Map<StoreKey, Counter> storeErrors = new ConcurrentHashMap<>();
+
+  /**
+   * {@code dynagate_store_calls_seconds{store,outcome}} for every bounded PostgreSQL / Redis call
+   * ({@code store} = postgresql, redis; {@code outcome} = ok, error, timeout), and {@code
+   * dynagate_store_errors_total{store,kind}} for each failed one ({@code kind} = unreachable,
+   * timeout, other: a statement the store refused, e.g. a unique violation).
+   */
+  public void storeCall(String store, String outcome, String errorKind, long nanos) {
+    if (errorKind != null) {
+      storeError(store, errorKind).increment();
+    }
+    storeTimers
+        .computeIfAbsent(
+            new StoreKey(store, outcome),
+            k ->
+                Timer.builder("dynagate.store.calls")
+                    .description("PostgreSQL and Redis calls, each bounded by its timeout")
+                    .tag("store", k.store())
+                    .tag("outcome", k.outcome())
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter storeError(String store, String kind) {
+    return storeErrors.computeIfAbsent(
+        new StoreKey(store, kind),
+        k ->
+            Counter.builder("dynagate.store.errors")
+                .description("Failed PostgreSQL and Redis calls")
+                .tag("store", k.store())
+                .tag("kind", k.outcome())
+                .register(registry));
+  }
+
+  /**
+   * Registers the store error counters at 0 when the application starts: a counter that first
+   * appears at 1 is invisible to {@code increase()}, so the store-outage alert would miss the first
+   * failures of a replica.
+   */
+  void registerAtStart(@Observes StartupEvent start) {
+    for (String store : new String[] {"postgresql", "redis"}) {
+      for (String kind : new String[] {"unreachable", "timeout", "other"}) {
+        storeError(store, kind);
+      }
+    }
+  }
+
+  /**
+   * {@code dynagate_token_fetch_failures_total{connection,reason}}: refused or failed token
+   * requests by reason: the IdP's OAuth {@code error} when it is a registered one ({@code
+   * invalid_grant}, {@code invalid_client}, …), {@code unreachable}, {@code http_4xx} / {@code
+   * http_5xx} for answers without an OAuth error, {@code other} for anything else.
+   */
+  public void tokenFailure(String connection, String reason) {
+    Counter.builder("dynagate.token.fetch.failures")
+        .description("Refused or failed token requests, by reason")
+        .tag("connection", connection)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 }

@@ -1,5 +1,7 @@
 package io.dynagate.store;
 
+import io.dynagate.observability.Metrics;
+import io.dynagate.problem.StoreUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.Vertx;
@@ -54,6 +56,37 @@ public final class Deadline {
                     vertx.cancelTimer(timer);
                     pending.cancel();
                   });
+            });
+  }
+
+  /**
+   * {@link #bound} that also records the call in {@code dynagate_store_calls_seconds} and, when it
+   * fails, {@code dynagate_store_errors_total} under {@code store} ({@code postgresql}, {@code
+   * redis}).
+   */
+  public static <T> Uni<T> metered(
+      Vertx vertx, long millis, Uni<T> work, String what, Metrics metrics, String store) {
+    return Uni.createFrom()
+        .deferred(
+            () -> {
+              long start = System.nanoTime();
+              return bound(vertx, millis, work, what)
+                  .onItemOrFailure()
+                  .invoke(
+                      (item, failure) -> {
+                        long nanos = System.nanoTime() - start;
+                        if (failure == null) {
+                          metrics.storeCall(store, "ok", null, nanos);
+                        } else if (failure instanceof TimeoutException) {
+                          metrics.storeCall(store, "timeout", "timeout", nanos);
+                        } else {
+                          metrics.storeCall(
+                              store,
+                              "error",
+                              StoreUnavailable.matches(failure) ? "unreachable" : "other",
+                              nanos);
+                        }
+                      });
             });
   }
 }

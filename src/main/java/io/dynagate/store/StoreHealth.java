@@ -1,6 +1,7 @@
 package io.dynagate.store;
 
 import io.dynagate.config.DynagateConfig;
+import io.dynagate.observability.Metrics;
 import io.dynagate.problem.StoreUnavailable;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -17,21 +18,23 @@ public class StoreHealth {
   private static final Logger LOG = Logger.getLogger(StoreHealth.class);
 
   private final Vertx vertx;
+  private final Metrics metrics;
   private final long queryMillis;
   private final long stalenessNanos;
   private volatile boolean reachedOnce;
   private volatile boolean down;
   private volatile long downSinceNanos;
 
-  StoreHealth(Vertx vertx, DynagateConfig config) {
+  StoreHealth(Vertx vertx, DynagateConfig config, Metrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.queryMillis = config.store().queryTimeout().toMillis();
     this.stalenessNanos = config.store().maxStaleness().toNanos();
   }
 
-  /** {@code call} bounded by the query timeout. */
+  /** {@code call} bounded by the query timeout, timed and counted as a PostgreSQL call. */
   public <T> Uni<T> bound(Uni<T> call) {
-    return Deadline.bound(vertx, queryMillis, call, "PostgreSQL");
+    return Deadline.metered(vertx, queryMillis, call, "PostgreSQL", metrics, "postgresql");
   }
 
   /** Records the outcome of a call: a success, or a failure that says PostgreSQL is away. */

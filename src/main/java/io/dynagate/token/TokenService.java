@@ -129,6 +129,7 @@ public class TokenService {
   /** Records a failed consent (the IdP's error) for the status endpoint. */
   public Uni<Void> consentFailed(ResolvedConnection c, IdpError error) {
     metrics.tokenFetch(c.id(), "authorization_code", "refused");
+    metrics.tokenFailure(c.id(), FailureReasons.of(error));
     return status.failure(
         c.id(), error, clock.instant(), config.backoffBase(), config.backoffMax());
   }
@@ -309,6 +310,7 @@ public class TokenService {
 
   private Uni<Void> recordFailure(ResolvedConnection c, IdpError e) {
     metrics.tokenFetch(c.id(), c.type().wire(), e.isTransient() ? "unavailable" : "refused");
+    metrics.tokenFailure(c.id(), FailureReasons.of(e));
     LOG.warnf("token request for %s failed: %s", c.id(), e.error());
     return status.failure(c.id(), e, clock.instant(), config.backoffBase(), config.backoffMax());
   }
