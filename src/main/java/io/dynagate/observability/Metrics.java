@@ -67,6 +67,10 @@ public class Metrics {
    * upstream_aborted}, {@code idle_timeout}, {@code caller_left}).
    */
   public void proxyAborted(String reason) {
+    proxyAborted(reason, 1);
+  }
+
+  private void proxyAborted(String reason, int count) {
     aborted
         .computeIfAbsent(
             reason,
@@ -75,7 +79,7 @@ public class Metrics {
                     .description("Proxied answers cut off after their head was sent")
                     .tag("reason", r)
                     .register(registry))
-        .increment();
+        .increment(count);
   }
 
   /** {@code dynagate_token_fetches_total{connection,grant,outcome}}. */
@@ -125,15 +129,17 @@ public class Metrics {
    * connection).
    */
   public void staleAnswer(String kind) {
-    stale
-        .computeIfAbsent(
-            kind,
-            k ->
-                Counter.builder("dynagate.store.stale.answers")
-                    .description("Decisions taken from last known registry answers")
-                    .tag("kind", k)
-                    .register(registry))
-        .increment();
+    staleCounter(kind).increment();
+  }
+
+  private Counter staleCounter(String kind) {
+    return stale.computeIfAbsent(
+        kind,
+        k ->
+            Counter.builder("dynagate.store.stale.answers")
+                .description("Decisions taken from last known registry answers")
+                .tag("kind", k)
+                .register(registry));
   }
 
   /**
@@ -187,11 +193,17 @@ public class Metrics {
   }
 
   /**
-   * Registers the store error counters at 0 when the application starts: a counter that first
-   * appears at 1 is invisible to {@code increase()}, so the store-outage alert would miss the first
-   * failures of a replica.
+   * Registers the store error, stale answer and aborted-answer counters at 0 when the application
+   * starts: a counter that first appears at 1 is invisible to {@code increase()}, so the
+   * store-outage alert would miss the first failures of a replica.
    */
   void registerAtStart(@Observes StartupEvent start) {
+    for (String reason : new String[] {"upstream_aborted", "idle_timeout", "caller_left"}) {
+      proxyAborted(reason, 0);
+    }
+    for (String kind : new String[] {"apikey", "grant", "connection"}) {
+      staleCounter(kind);
+    }
     for (String store : new String[] {"postgresql", "redis"}) {
       for (String kind : new String[] {"unreachable", "timeout", "other"}) {
         storeError(store, kind);
