@@ -36,6 +36,6 @@ public class AuditEntity extends PanacheEntityBase {
 
   /** The diff as JSON text; a jsonb column, so operators can query it in SQL. */
   @Column(name = "changes", updatable = false)
-  @ColumnTransformer(read = "changes::text", write = "?::jsonb")
+  @ColumnTransformer(read = "changes::text", write = "cast(cast(? as text) as jsonb)")
   public String changes;
 }

@@ -363,7 +363,9 @@ public class ConnectionService {
         .map(
             x -> {
               ConnectionView afterView = view(e, after);
-              boolean secretsChanged = !valid.secretsToWrite().isEmpty() || !drop.isEmpty();
+              // drop may name fields of other auth types that were never stored
+              boolean secretsChanged =
+                  !valid.secretsToWrite().isEmpty() || drop.stream().anyMatch(stored::contains);
               return Audited.of(
                   afterView,
                   secretsChanged ? AuditAction.CREDENTIAL_REPLACE : AuditAction.CONNECTION_UPDATE,
