@@ -200,6 +200,21 @@ class AuditIntegrityTest {
   }
 
   @Test
+  void recordsCannotBeUpdated() {
+    String id = "frozen-" + suffix;
+    admin.as(requestId()).body(clientCredentials(id, "s3cret-f")).post("/admin/v1/connections");
+    IllegalStateException refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalStateException.class,
+            () ->
+                Db.update(
+                    "update audit_events set principal = 'someone-else' where target = ?",
+                    Targets.connection(id)));
+    assertTrue(refused.getCause().getMessage().contains("append-only"));
+    assertEquals(admin.principal, items(Targets.connection(id)).get(0).get("principal"));
+  }
+
+  @Test
   void aDuplicateCreateIs409AndRecordsNothing() {
     String id = "dup-" + suffix;
     admin.as(requestId()).body(clientCredentials(id, "s3cret-1")).post("/admin/v1/connections");
