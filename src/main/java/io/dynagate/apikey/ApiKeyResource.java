@@ -1,5 +1,6 @@
 package io.dynagate.apikey;
 
+import io.dynagate.audit.CurrentActor;
 import io.dynagate.problem.JsonProblems;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,9 +22,11 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {
   private final ApiKeyService service;
+  private final CurrentActor actor;
 
-  ApiKeyResource(ApiKeyService service) {
+  ApiKeyResource(ApiKeyService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @POST
@@ -33,7 +36,7 @@ public class ApiKeyResource {
       return Uni.createFrom().failure(JsonProblems.bodyRequired());
     }
     return service
-        .create(spec)
+        .create(spec, actor.get())
         .map(
             k ->
                 Response.created(URI.create("/admin/v1/api-keys/" + k.id()))
@@ -50,6 +53,6 @@ public class ApiKeyResource {
   @DELETE
   @Path("{id}")
   public Uni<Response> revoke(@PathParam("id") String id) {
-    return service.revoke(id).map(x -> Response.noContent().build());
+    return service.revoke(id, actor.get()).map(x -> Response.noContent().build());
   }
 }

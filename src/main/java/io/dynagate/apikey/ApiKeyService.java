@@ -1,5 +1,10 @@
 package io.dynagate.apikey;
 
+import io.dynagate.audit.Actor;
+import io.dynagate.audit.AuditAction;
+import io.dynagate.audit.AuditTrail;
+import io.dynagate.audit.Audited;
+import io.dynagate.audit.Targets;
 import io.dynagate.config.PrincipalNames;
 import io.dynagate.fleet.FleetEvents;
 import io.dynagate.observability.Metrics;
@@ -11,7 +16,6 @@ import io.dynagate.store.LastKnown;
 import io.dynagate.store.StoreHealth;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** Issues, lists, revokes and checks gateway API keys. */
+/** Issues, lists, revokes and checks gateway API keys; issuing and revoking are audited. */
 @ApplicationScoped
 public class ApiKeyService {
   /** Roles a key may carry. */
@@ -37,40 +41,62 @@ public class ApiKeyService {
 
   private final ApiKeyRepository keys;
   private final FleetEvents fleet;
+  private final AuditTrail audit;
   // accepted keys only (never unknown ones, so random keys cannot fill it), by hash, fresh for
   // 1 s and last known while PostgreSQL is away; a revocation evicts at once on every replica,
   // the TTL is the backstop; concurrent first uses of one key look it up once
   private final LastKnown<String, Optional<ApiKeyPrincipal>> accepted;
 
-  ApiKeyService(ApiKeyRepository keys, FleetEvents fleet, StoreHealth store, Metrics metrics) {
+  ApiKeyService(
+      ApiKeyRepository keys,
+      FleetEvents fleet,
+      StoreHealth store,
+      Metrics metrics,
+      AuditTrail audit) {
     this.keys = keys;
     this.fleet = fleet;
+    this.audit = audit;
     this.accepted =
         new LastKnown<>(
             store, FRESH, CACHE_MAX, Optional::isPresent, () -> metrics.staleAnswer("apikey"));
     fleet.on(REVOKED_EVENT, accepted::evict);
   }
 
+  /**
+   * Issues a key; audited as {@code apikey.create} with the key's view without its material (the
+   * record says only {@code "key":{"changed":true}}).
+   */
   @Bounded
-  @WithTransaction
-  public Uni<ApiKeyView> create(ApiKeySpec spec) {
-    return Uni.createFrom()
-        .item(() -> validate(spec))
-        .chain(
-            roles -> {
-              String key = ApiKeys.generate();
-              ApiKeyEntity e = new ApiKeyEntity();
-              e.id = UUID.randomUUID().toString();
-              e.principal = spec.principal();
-              e.roles = String.join(" ", roles);
-              e.keyHash = ApiKeys.hashHex(key);
-              e.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              return keys.persistAndFlush(e)
-                  .map(
-                      x ->
-                          new ApiKeyView(
-                              e.id, e.principal, List.copyOf(roles), key, e.createdAt, null));
-            });
+  public Uni<ApiKeyView> create(ApiKeySpec spec, Actor actor) {
+    return audit.transaction(
+        actor,
+        () ->
+            Uni.createFrom()
+                .item(() -> validate(spec))
+                .chain(
+                    roles -> {
+                      String key = ApiKeys.generate();
+                      ApiKeyEntity e = new ApiKeyEntity();
+                      e.id = UUID.randomUUID().toString();
+                      e.principal = spec.principal();
+                      e.roles = String.join(" ", roles);
+                      e.keyHash = ApiKeys.hashHex(key);
+                      e.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                      return keys.persistAndFlush(e)
+                          .map(
+                              x ->
+                                  Audited.of(
+                                      new ApiKeyView(
+                                          e.id,
+                                          e.principal,
+                                          List.copyOf(roles),
+                                          key,
+                                          e.createdAt,
+                                          null),
+                                      AuditAction.APIKEY_CREATE,
+                                      Targets.apiKey(e.id),
+                                      audit.diff(null, view(e)).secret("key")));
+                    }));
   }
 
   @Bounded
@@ -80,20 +106,31 @@ public class ApiKeyService {
         .map(rows -> rows.stream().map(ApiKeyService::view).toList());
   }
 
-  /** Revokes a key; revoking a revoked key is a no-op, an unknown id is 404. */
+  /**
+   * Revokes a key; revoking a revoked key is a no-op (still recorded, with no change), an unknown
+   * id is 404. Audited as {@code apikey.revoke}.
+   */
   @Bounded
-  public Uni<Void> revoke(String id) {
-    return Panache.withTransaction(
+  public Uni<Void> revoke(String id, Actor actor) {
+    return audit
+        .transaction(
+            actor,
             () ->
                 keys.findById(id)
-                    .invoke(
+                    .map(
                         e -> {
                           if (e == null) {
                             throw GatewayProblem.of(ProblemCode.NOT_FOUND, "No such API key.");
                           }
+                          ApiKeyView before = view(e);
                           if (e.revokedAt == null) {
                             e.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                           }
+                          return Audited.of(
+                              e,
+                              AuditAction.APIKEY_REVOKE,
+                              Targets.apiKey(id),
+                              audit.diff(before, view(e)));
                         }))
         // after the commit, so that no replica reloads the key as still valid
         .invoke(e -> accepted.evict(e.keyHash))

@@ -1,6 +1,7 @@
 package io.dynagate.connection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dynagate.audit.CurrentActor;
 import io.dynagate.problem.JsonProblems;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,9 +24,11 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionResource {
   private final ConnectionService service;
+  private final CurrentActor actor;
 
-  ConnectionResource(ConnectionService service) {
+  ConnectionResource(ConnectionService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @POST
@@ -35,7 +38,7 @@ public class ConnectionResource {
       return Uni.createFrom().failure(JsonProblems.bodyRequired());
     }
     return service
-        .create(spec)
+        .create(spec, actor.get())
         .map(
             c -> Response.created(URI.create("/admin/v1/connections/" + c.id())).entity(c).build());
   }
@@ -55,12 +58,12 @@ public class ConnectionResource {
   @Path("{id}")
   @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
   public Uni<ConnectionView> patch(@PathParam("id") String id, JsonNode patch) {
-    return service.patch(id, patch);
+    return service.patch(id, patch, actor.get());
   }
 
   @DELETE
   @Path("{id}")
   public Uni<Response> delete(@PathParam("id") String id) {
-    return service.delete(id).map(x -> Response.noContent().build());
+    return service.delete(id, actor.get()).map(x -> Response.noContent().build());
   }
 }

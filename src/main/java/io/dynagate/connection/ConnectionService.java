@@ -3,7 +3,14 @@ package io.dynagate.connection;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dynagate.audit.Actor;
+import io.dynagate.audit.AuditAction;
+import io.dynagate.audit.AuditTrail;
+import io.dynagate.audit.Audited;
+import io.dynagate.audit.Changes;
+import io.dynagate.audit.Targets;
 import io.dynagate.config.DynagateConfig;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
@@ -12,7 +19,6 @@ import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.JsonProblems;
 import io.dynagate.problem.ProblemCode;
 import io.dynagate.store.Bounded;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -30,7 +36,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-/** The connection registry: create, read, merge-patch, delete; secrets encrypted on the way in. */
+/**
+ * The connection registry: create, read, merge-patch, delete; secrets encrypted on the way in.
+ * Every admin change is written with its audit record in one transaction ({@link AuditTrail}).
+ */
 @ApplicationScoped
 @Bounded
 public class ConnectionService {
@@ -40,6 +49,7 @@ public class ConnectionService {
   private final ObjectMapper json;
   private final ConnectionValidator validator;
   private final Event<ConnectionChanged> changed;
+  private final AuditTrail audit;
 
   ConnectionService(
       ConnectionRepository connections,
@@ -47,28 +57,42 @@ public class ConnectionService {
       SecretCipher cipher,
       ObjectMapper json,
       DynagateConfig config,
-      Event<ConnectionChanged> changed) {
+      Event<ConnectionChanged> changed,
+      AuditTrail audit) {
     this.connections = connections;
     this.secrets = secrets;
     this.cipher = cipher;
     this.json = json;
     this.validator = ConnectionValidator.from(config);
     this.changed = changed;
+    this.audit = audit;
   }
 
-  @WithTransaction
-  public Uni<ConnectionView> create(ConnectionSpec spec) {
-    return Uni.createFrom()
-        .item(() -> validator.validate(spec, Set.of()))
-        .chain(
-            valid -> {
-              String id = valid.id() != null ? valid.id() : UUID.randomUUID().toString();
-              return connections
-                  .findById(id)
-                  .chain(existing -> insert(id, valid, existing))
-                  .onFailure(UniqueViolation::matches)
-                  .transform(e -> conflict(id));
-            });
+  /** Creates a connection; audited as {@code connection.create}. */
+  public Uni<ConnectionView> create(ConnectionSpec spec, Actor actor) {
+    return audit.transaction(
+        actor,
+        () ->
+            Uni.createFrom()
+                .item(() -> validator.validate(spec, Set.of()))
+                .chain(
+                    valid -> {
+                      String id = valid.id() != null ? valid.id() : UUID.randomUUID().toString();
+                      return connections
+                          .findById(id)
+                          .chain(existing -> insert(id, valid, existing))
+                          .onFailure(UniqueViolation::matches)
+                          .transform(e -> conflict(id))
+                          .map(
+                              view ->
+                                  Audited.of(
+                                      view,
+                                      AuditAction.CONNECTION_CREATE,
+                                      Targets.connection(id),
+                                      withSecrets(
+                                          audit.diff(null, view),
+                                          valid.secretsToWrite().keySet())));
+                    }));
   }
 
   @WithSession
@@ -109,16 +133,39 @@ public class ConnectionService {
     return connections.count("id", id).map(n -> n > 0);
   }
 
-  @WithTransaction
-  public Uni<ConnectionView> patch(String id, JsonNode patch) {
+  /**
+   * Applies a JSON merge patch; audited as {@code credential.replace} when it writes or removes
+   * secret material, else {@code connection.update} (one record either way, with every changed
+   * field).
+   */
+  public Uni<ConnectionView> patch(String id, JsonNode patch, Actor actor) {
     if (patch == null || !patch.isObject()) {
       return Uni.createFrom().failure(JsonProblems.bodyRequired());
     }
-    return load(id).chain(e -> storedFields(id).chain(stored -> applyPatch(e, stored, patch)));
+    return audit.transaction(
+        actor,
+        () -> load(id).chain(e -> storedFields(id).chain(stored -> applyPatch(e, stored, patch))));
   }
 
-  public Uni<Void> delete(String id) {
-    return Panache.withTransaction(() -> load(id).chain(e -> connections.delete(e)))
+  /** Deletes a connection with its grants and secrets; audited as {@code connection.delete}. */
+  public Uni<Void> delete(String id, Actor actor) {
+    return audit
+        .transaction(
+            actor,
+            () ->
+                load(id)
+                    .chain(
+                        e ->
+                            storedFields(id)
+                                .map(stored -> view(e, stored))
+                                .call(before -> connections.delete(e))
+                                .map(
+                                    before ->
+                                        Audited.of(
+                                            (Void) null,
+                                            AuditAction.CONNECTION_DELETE,
+                                            Targets.connection(id),
+                                            audit.diff(before, null)))))
         .invoke(() -> changed.fire(new ConnectionChanged(id, true))) // after the commit
         .replaceWithVoid();
   }
@@ -186,11 +233,43 @@ public class ConnectionService {
         .map(n -> n == 1);
   }
 
-  /** Stores the refresh token of a new consent, whatever was stored before. */
-  @WithTransaction
-  public Uni<Void> storeConsentRefreshToken(String id, Secret token) {
-    return load(id)
-        .chain(e -> writeSecrets(id, java.util.Map.of(SecretField.REFRESH_TOKEN, token), now()));
+  /**
+   * Stores the refresh token of a new consent, whatever was stored before; audited as {@code
+   * consent.complete} with {@code actor} the admin who started the consent.
+   */
+  public Uni<Void> storeConsentRefreshToken(String id, Secret token, Actor actor) {
+    return audit.transaction(
+        actor,
+        () ->
+            load(id)
+                .chain(e -> storedFields(id))
+                .call(stored -> writeSecrets(id, Map.of(SecretField.REFRESH_TOKEN, token), now()))
+                .map(
+                    stored ->
+                        Audited.of(
+                            (Void) null,
+                            AuditAction.CONSENT_COMPLETE,
+                            Targets.connection(id),
+                            refreshTokenChange(stored.contains(SecretField.REFRESH_TOKEN), true))));
+  }
+
+  /**
+   * {@code DELETE …/tokens}, the registry's part: forgets the stored refresh token (if any) and
+   * records {@code tokens.drop}; the caller then drops the cached access tokens.
+   */
+  public Uni<Void> dropTokens(String id, Actor actor) {
+    return audit.transaction(
+        actor,
+        () ->
+            load(id)
+                .chain(e -> secrets.deleteField(id, SecretField.REFRESH_TOKEN.column()))
+                .map(
+                    deleted ->
+                        Audited.of(
+                            (Void) null,
+                            AuditAction.TOKENS_DROP,
+                            Targets.connection(id),
+                            deleted > 0 ? refreshTokenChange(true, false) : Changes.none())));
   }
 
   /** Forgets the refresh token if it is still the given version (a dead grant). */
@@ -228,8 +307,9 @@ public class ConnectionService {
         .map(x -> view(e, valid.secretsToWrite().keySet()));
   }
 
-  private Uni<ConnectionView> applyPatch(
+  private Uni<Audited<ConnectionView>> applyPatch(
       ConnectionEntity e, Set<SecretField> stored, JsonNode patch) {
+    ConnectionView beforeView = view(e, stored);
     ConnectionSpec current = spec(e);
     JsonNode base = json.valueToTree(current);
     JsonNode patchAuth = patch.get("auth");
@@ -280,7 +360,40 @@ public class ConnectionService {
                 changed.fire(new ConnectionChanged(e.id, false));
               }
             })
-        .map(x -> view(e, after));
+        .map(
+            x -> {
+              ConnectionView afterView = view(e, after);
+              // drop may name fields of other auth types that were never stored
+              boolean secretsChanged =
+                  !valid.secretsToWrite().isEmpty() || drop.stream().anyMatch(stored::contains);
+              return Audited.of(
+                  afterView,
+                  secretsChanged ? AuditAction.CREDENTIAL_REPLACE : AuditAction.CONNECTION_UPDATE,
+                  Targets.connection(e.id),
+                  withSecrets(audit.diff(beforeView, afterView), valid.secretsToWrite().keySet()));
+            });
+  }
+
+  /** Marks the secrets written by a change: never a value, only that it was replaced. */
+  private static Changes withSecrets(Changes changes, Set<SecretField> written) {
+    written.forEach(f -> changes.secret(auditName(f)));
+    return changes;
+  }
+
+  private static Changes refreshTokenChange(boolean before, boolean after) {
+    return Changes.none()
+        .secret("refreshToken")
+        .fromTo("hasRefreshToken", BooleanNode.valueOf(before), BooleanNode.valueOf(after));
+  }
+
+  /** The admin API's name of a secret field, as the audit diff names it. */
+  static String auditName(SecretField f) {
+    return switch (f) {
+      case CLIENT_SECRET -> "auth.clientSecret";
+      case STATIC_TOKEN -> "auth.accessToken";
+      case REFRESH_TOKEN -> "refreshToken";
+      default -> "secret." + f.column();
+    };
   }
 
   private Uni<Void> writeSecrets(String id, Map<SecretField, Secret> values, Instant now) {

@@ -1,5 +1,6 @@
 package io.dynagate.connection;
 
+import io.dynagate.audit.CurrentActor;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -14,9 +15,11 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class SecretRotationResource {
   private final SecretRotationService service;
+  private final CurrentActor actor;
 
-  SecretRotationResource(SecretRotationService service) {
+  SecretRotationResource(SecretRotationService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @GET
@@ -28,6 +31,6 @@ public class SecretRotationResource {
   @POST
   @Path("rotate")
   public Uni<RotationReport> rotate() {
-    return service.rotate();
+    return service.rotate(actor.get());
   }
 }

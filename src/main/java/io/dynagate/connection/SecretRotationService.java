@@ -1,5 +1,14 @@
 package io.dynagate.connection;
 
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.dynagate.audit.Actor;
+import io.dynagate.audit.AuditAction;
+import io.dynagate.audit.AuditEntity;
+import io.dynagate.audit.AuditTrail;
+import io.dynagate.audit.Audited;
+import io.dynagate.audit.Changes;
+import io.dynagate.audit.Targets;
 import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.EncryptionKeyRing;
 import io.dynagate.crypto.Secret;
@@ -41,16 +50,19 @@ public class SecretRotationService {
   private final EncryptionKeyRing ring;
   private final SecretCipher cipher;
   private final StoreHealth store;
+  private final AuditTrail audit;
 
   SecretRotationService(
       ConnectionSecretRepository secrets,
       EncryptionKeyRing ring,
       SecretCipher cipher,
-      StoreHealth store) {
+      StoreHealth store,
+      AuditTrail audit) {
     this.secrets = secrets;
     this.ring = ring;
     this.cipher = cipher;
     this.store = store;
+    this.audit = audit;
   }
 
   /** What is stored under which key. */
@@ -71,18 +83,24 @@ public class SecretRotationService {
   /**
    * Re-encrypts, batch by batch, every row not under the primary key. A row that fails to decrypt
    * is counted and listed and the run goes on; a row written concurrently is left to its writer.
+   * One {@code keys.rotate} audit record per run, with its counts, is written in the transaction of
+   * the last batch: a run cut short leaves none (its committed batches changed only which key
+   * encrypts a value, never a value; the next run records).
    */
-  public Uni<RotationReport> rotate() {
+  public Uni<RotationReport> rotate(Actor actor) {
     Run run = new Run();
     return status()
         .invoke(before -> run.alreadyCurrent = before.storedByKeyId().get(ring.primaryKid()))
-        .chain(() -> batchesFrom("", "", run))
+        .chain(() -> batchesFrom("", "", run, actor))
+        .invoke(audit::committed) // after the last batch's commit
         .chain(() -> status())
         .map(after -> report(run, after));
   }
 
   // each batch is one store call, bounded like every other; the run as a whole is not
-  private Uni<Void> batchesFrom(String afterConnectionId, String afterField, Run run) {
+  // the last batch (fewer rows than a full one) also appends the run's audit row and returns it
+  private Uni<AuditEntity> batchesFrom(
+      String afterConnectionId, String afterField, Run run, Actor actor) {
     return store
         .bound(
             Panache.withTransaction(
@@ -90,15 +108,40 @@ public class SecretRotationService {
                     secrets
                         .notUnderKeyAfter(
                             ring.primaryKid(), afterConnectionId, afterField, BATCH_SIZE)
-                        .call(rows -> reEncryptAll(rows, run))))
+                        .call(rows -> reEncryptAll(rows, run))
+                        .chain(
+                            rows ->
+                                rows.size() < BATCH_SIZE ? last(rows, run, actor) : more(rows))))
         .chain(
-            rows -> {
-              if (rows.size() < BATCH_SIZE) {
-                return Uni.createFrom().voidItem();
+            batch -> {
+              if (batch.audit() != null) {
+                return Uni.createFrom().item(batch.audit());
               }
-              ConnectionSecretEntity last = rows.get(rows.size() - 1);
-              return batchesFrom(last.connectionId, last.field, run);
+              ConnectionSecretEntity last = batch.rows().get(batch.rows().size() - 1);
+              return batchesFrom(last.connectionId, last.field, run, actor);
             });
+  }
+
+  private Uni<Batch> last(List<ConnectionSecretEntity> rows, Run run, Actor actor) {
+    return audit.append(actor, audited(run)).map(row -> new Batch(rows, row));
+  }
+
+  private static Uni<Batch> more(List<ConnectionSecretEntity> rows) {
+    return Uni.createFrom().item(new Batch(rows, null));
+  }
+
+  /** One batch's rows; the audit row only in the last batch. */
+  private record Batch(List<ConnectionSecretEntity> rows, AuditEntity audit) {}
+
+  private Audited<Void> audited(Run run) {
+    Changes counts =
+        Changes.none()
+            .to("primaryKeyId", TextNode.valueOf(ring.primaryKid()))
+            .to("reEncrypted", LongNode.valueOf(run.reEncrypted))
+            .to("alreadyCurrent", LongNode.valueOf(run.alreadyCurrent))
+            .to("skippedConcurrent", LongNode.valueOf(run.skippedConcurrent))
+            .to("failed", LongNode.valueOf(run.failed));
+    return Audited.of(null, AuditAction.KEYS_ROTATE, Targets.ENCRYPTION_KEYS, counts);
   }
 
   private Uni<Void> reEncryptAll(List<ConnectionSecretEntity> rows, Run run) {

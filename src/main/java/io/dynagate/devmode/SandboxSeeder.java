@@ -1,6 +1,7 @@
 package io.dynagate.devmode;
 
 import io.dynagate.access.ApiKeyIdentityProvider;
+import io.dynagate.audit.Actor;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ConnectionSpec;
 import io.dynagate.crypto.Secret;
@@ -29,6 +30,9 @@ import org.jboss.logging.Logger;
 public class SandboxSeeder {
   private static final Logger LOG = Logger.getLogger(SandboxSeeder.class);
   static final String CONNECTION_ID = "sandbox";
+
+  /** The audit trail names the seeding as this process (no request id). */
+  static final Actor SEEDER = Actor.process("dev-seeder");
 
   private final SandboxLifecycle sandbox;
   private final SandboxConfig config;
@@ -73,14 +77,17 @@ public class SandboxSeeder {
                 .exists(CONNECTION_ID)
                 .chain(
                     exists ->
-                        exists ? connections.delete(CONNECTION_ID) : Uni.createFrom().voidItem())
-                .chain(() -> connections.create(spec))
+                        exists
+                            ? connections.delete(CONNECTION_ID, SEEDER)
+                            : Uni.createFrom().voidItem())
+                .chain(() -> connections.create(spec, SEEDER))
                 .chain(
                     c ->
                         grants.put(
                             CONNECTION_ID,
                             ApiKeyIdentityProvider.BOOTSTRAP_PRINCIPAL,
-                            new GrantSpec("full", null, false))));
+                            new GrantSpec("full", null, false),
+                            SEEDER)));
     LOG.infof(
         "Dev connection '%s' -> %s, full grant for %s",
         CONNECTION_ID, server.baseUrl(), ApiKeyIdentityProvider.BOOTSTRAP_PRINCIPAL);

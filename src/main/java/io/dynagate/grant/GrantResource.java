@@ -1,5 +1,6 @@
 package io.dynagate.grant;
 
+import io.dynagate.audit.CurrentActor;
 import io.dynagate.problem.JsonProblems;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -20,9 +21,11 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class GrantResource {
   private final GrantService service;
+  private final CurrentActor actor;
 
-  GrantResource(GrantService service) {
+  GrantResource(GrantService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @PUT
@@ -33,7 +36,7 @@ public class GrantResource {
     if (spec == null) {
       return Uni.createFrom().failure(JsonProblems.bodyRequired());
     }
-    return service.put(id, principal, spec);
+    return service.put(id, principal, spec, actor.get());
   }
 
   @GET
@@ -45,6 +48,6 @@ public class GrantResource {
   @Path("{principal: .+}")
   public Uni<Response> delete(
       @PathParam("id") String id, @PathParam("principal") String principal) {
-    return service.delete(id, principal).map(x -> Response.noContent().build());
+    return service.delete(id, principal, actor.get()).map(x -> Response.noContent().build());
   }
 }

@@ -1,11 +1,15 @@
 package io.dynagate.grant;
 
+import io.dynagate.audit.Actor;
+import io.dynagate.audit.AuditAction;
+import io.dynagate.audit.AuditTrail;
+import io.dynagate.audit.Audited;
+import io.dynagate.audit.Targets;
 import io.dynagate.config.PrincipalNames;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
 import io.dynagate.store.Bounded;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,25 +22,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Per-connection grants (deny by default): put, list, delete. */
+/** Per-connection grants (deny by default): put, list, delete; changes audited. */
 @ApplicationScoped
 @Bounded
 public class GrantService {
   private final GrantRepository grants;
   private final ConnectionService connections;
   private final Event<GrantChanged> changed;
+  private final AuditTrail audit;
 
-  GrantService(GrantRepository grants, ConnectionService connections, Event<GrantChanged> changed) {
+  GrantService(
+      GrantRepository grants,
+      ConnectionService connections,
+      Event<GrantChanged> changed,
+      AuditTrail audit) {
     this.grants = grants;
     this.connections = connections;
     this.changed = changed;
+    this.audit = audit;
   }
 
   // Change events are fired after the commit: a replica that evicts its cache on the event and
   // reloads at once must not read the row as it was before the change.
 
-  public Uni<GrantView> put(String connectionId, String principal, GrantSpec spec) {
-    return Panache.withTransaction(
+  /** Creates or replaces a grant; audited as {@code grant.put} (diff from the previous grant). */
+  public Uni<GrantView> put(String connectionId, String principal, GrantSpec spec, Actor actor) {
+    return audit
+        .transaction(
+            actor,
             () ->
                 Uni.createFrom()
                     .item(
@@ -52,7 +65,17 @@ public class GrantService {
                             grants
                                 .findById(new GrantEntity.Key(connectionId, principal))
                                 .chain(
-                                    existing -> upsert(connectionId, principal, valid, existing))))
+                                    existing -> {
+                                      GrantView before = existing == null ? null : view(existing);
+                                      return upsert(connectionId, principal, valid, existing)
+                                          .map(
+                                              after ->
+                                                  Audited.of(
+                                                      after,
+                                                      AuditAction.GRANT_PUT,
+                                                      Targets.grant(connectionId, principal),
+                                                      audit.diff(before, after)));
+                                    })))
         .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)));
   }
 
@@ -82,18 +105,28 @@ public class GrantService {
             });
   }
 
-  public Uni<Void> delete(String connectionId, String principal) {
-    return Panache.withTransaction(
+  /** Deletes a grant; audited as {@code grant.delete} (the deleted grant as {@code from}). */
+  public Uni<Void> delete(String connectionId, String principal, Actor actor) {
+    return audit
+        .transaction(
+            actor,
             () ->
                 requireConnection(connectionId)
-                    .chain(() -> grants.deleteById(new GrantEntity.Key(connectionId, principal)))
-                    .invoke(
-                        deleted -> {
-                          if (!deleted) {
-                            throw GatewayProblem.of(
-                                ProblemCode.NOT_FOUND, "No grant for this principal.");
-                          }
-                        }))
+                    .chain(() -> grants.findById(new GrantEntity.Key(connectionId, principal)))
+                    .onItem()
+                    .ifNull()
+                    .failWith(
+                        () ->
+                            GatewayProblem.of(
+                                ProblemCode.NOT_FOUND, "No grant for this principal."))
+                    .call(grants::delete)
+                    .map(
+                        gone ->
+                            Audited.of(
+                                (Void) null,
+                                AuditAction.GRANT_DELETE,
+                                Targets.grant(connectionId, principal),
+                                audit.diff(view(gone), null))))
         .invoke(() -> changed.fire(new GrantChanged(connectionId, principal)))
         .replaceWithVoid();
   }

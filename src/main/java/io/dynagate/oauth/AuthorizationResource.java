@@ -1,5 +1,6 @@
 package io.dynagate.oauth;
 
+import io.dynagate.audit.CurrentActor;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
@@ -15,15 +16,17 @@ import jakarta.ws.rs.core.Response;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthorizationResource {
   private final AuthorizationService service;
+  private final CurrentActor actor;
 
-  AuthorizationResource(AuthorizationService service) {
+  AuthorizationResource(AuthorizationService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @POST
   public Uni<Response> start(@PathParam("id") String id) {
     return service
-        .start(id)
+        .start(id, actor.get().principal())
         .map(s -> Response.status(201).header("Cache-Control", "no-store").entity(s).build());
   }
 }

@@ -1,5 +1,6 @@
 package io.dynagate.oauth;
 
+import io.dynagate.audit.Actor;
 import io.dynagate.config.DynagateConfig;
 import io.dynagate.connection.AuthType;
 import io.dynagate.connection.ConnectionService;
@@ -61,7 +62,8 @@ public class AuthorizationService {
   /** What the callback page says. */
   public record Outcome(boolean authorized, String connectionId, String message) {}
 
-  public Uni<Started> start(String connectionId) {
+  /** Starts a consent; {@code startedBy} (the admin) is kept with the state for the audit. */
+  public Uni<Started> start(String connectionId, String startedBy) {
     return delegated(connectionId)
         .chain(
             c -> {
@@ -80,13 +82,18 @@ public class AuthorizationService {
                   c.authorizeUrl() + (c.authorizeUrl().contains("?") ? "&" : "?") + form(query);
               Instant expiresAt = clock.instant().plus(AuthorizationStates.LIFETIME);
               return states
-                  .remember(state, new PendingAuthorization(c.id(), verifier))
+                  .remember(state, new PendingAuthorization(c.id(), verifier, startedBy))
                   .replaceWith(new Started(url, expiresAt));
             });
   }
 
-  /** Finishes a consent at the callback; never fails, the outcome says what happened. */
-  public Uni<Outcome> finish(String state, String code, String error, String errorDescription) {
+  /**
+   * Finishes a consent at the callback; never fails, the outcome says what happened. A stored
+   * consent is audited as {@code consent.complete} by the admin who started it, with the callback's
+   * request id.
+   */
+  public Uni<Outcome> finish(
+      String state, String code, String error, String errorDescription, String requestId) {
     return states
         .take(state)
         .chain(
@@ -102,7 +109,15 @@ public class AuthorizationService {
               }
               String id = pending.get().connectionId();
               return delegated(id)
-                  .chain(c -> exchange(c, pending.get(), code, error, errorDescription))
+                  .chain(
+                      c ->
+                          exchange(
+                              c,
+                              pending.get(),
+                              new Actor(pending.get().startedBy(), requestId),
+                              code,
+                              error,
+                              errorDescription))
                   .onFailure(GatewayProblem.class)
                   .recoverWithItem(
                       new Outcome(false, id, "The connection no longer takes a consent."));
@@ -112,6 +127,7 @@ public class AuthorizationService {
   private Uni<Outcome> exchange(
       ResolvedConnection c,
       PendingAuthorization pending,
+      Actor actor,
       String code,
       String error,
       String errorDescription) {
@@ -138,7 +154,7 @@ public class AuthorizationService {
                 return tokens.consentFailed(c, e).replaceWith(refused(c, e));
               }
               return connections
-                  .storeConsentRefreshToken(c.id(), r.refreshToken().get())
+                  .storeConsentRefreshToken(c.id(), r.refreshToken().get(), actor)
                   .chain(() -> tokens.consented(c, r.accessToken()))
                   .replaceWith(
                       new Outcome(

@@ -23,6 +23,9 @@ class AuthorizationStates {
   static final Duration LIFETIME = Duration.ofMinutes(10);
   private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+  /** Who started a consent stored before the starter was kept (at most ten minutes at upgrade). */
+  static final String UNKNOWN_STARTER = "(unknown)";
+
   private final ReactiveValueCommands<String, String> values;
   private final SecretCipher cipher;
   private final RedisTimeout timeout;
@@ -37,11 +40,15 @@ class AuthorizationStates {
     return "dynagate:oauth:state:" + state;
   }
 
+  // value: <connection id>|<encrypted verifier>|<starter>; neither of the first two holds a '|',
+  // so the starter (last, any characters) needs no escaping
   Uni<Void> remember(String state, PendingAuthorization pending) {
     String value =
         pending.connectionId()
             + "|"
-            + cipher.encrypt(pending.verifier(), pending.connectionId(), SecretField.PKCE_VERIFIER);
+            + cipher.encrypt(pending.verifier(), pending.connectionId(), SecretField.PKCE_VERIFIER)
+            + "|"
+            + pending.startedBy();
     return timeout.bound(values.set(key(state), value, new SetArgs().px(LIFETIME)));
   }
 
@@ -57,13 +64,12 @@ class AuthorizationStates {
               if (stored == null) {
                 return Optional.empty();
               }
-              int bar = stored.indexOf('|');
-              String connectionId = stored.substring(0, bar);
+              String[] parts = stored.split("\\|", 3);
+              String connectionId = parts[0];
+              String starter = parts.length == 3 ? parts[2] : UNKNOWN_STARTER;
               try {
-                Secret verifier =
-                    cipher.decrypt(
-                        stored.substring(bar + 1), connectionId, SecretField.PKCE_VERIFIER);
-                return Optional.of(new PendingAuthorization(connectionId, verifier));
+                Secret verifier = cipher.decrypt(parts[1], connectionId, SecretField.PKCE_VERIFIER);
+                return Optional.of(new PendingAuthorization(connectionId, verifier, starter));
               } catch (DecryptionFailedException e) {
                 return Optional.empty();
               }

@@ -1,5 +1,6 @@
 package io.dynagate.oauth;
 
+import io.dynagate.audit.CurrentActor;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -15,9 +16,11 @@ import jakarta.ws.rs.core.Response;
 @PermitAll
 public class CallbackResource {
   private final AuthorizationService service;
+  private final CurrentActor actor;
 
-  CallbackResource(AuthorizationService service) {
+  CallbackResource(AuthorizationService service, CurrentActor actor) {
     this.service = service;
+    this.actor = actor;
   }
 
   @GET
@@ -27,7 +30,7 @@ public class CallbackResource {
       @QueryParam("error") String error,
       @QueryParam("error_description") String errorDescription) {
     return service
-        .finish(state, code, error, errorDescription)
+        .finish(state, code, error, errorDescription, actor.requestId())
         .map(
             o ->
                 Response.status(o.authorized() ? 200 : 400)

@@ -1,7 +1,7 @@
 package io.dynagate.token;
 
+import io.dynagate.audit.CurrentActor;
 import io.dynagate.connection.ConnectionService;
-import io.dynagate.problem.GatewayProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -18,18 +18,23 @@ import jakarta.ws.rs.core.Response;
 public class ConnectionTokensResource {
   private final ConnectionService connections;
   private final TokenService tokens;
+  private final CurrentActor actor;
 
-  ConnectionTokensResource(ConnectionService connections, TokenService tokens) {
+  ConnectionTokensResource(ConnectionService connections, TokenService tokens, CurrentActor actor) {
     this.connections = connections;
     this.tokens = tokens;
+    this.actor = actor;
   }
 
+  /**
+   * The stored refresh token goes first, with the {@code tokens.drop} audit record in its
+   * transaction (404 for an unknown connection); then the cached access tokens on every replica.
+   */
   @DELETE
   public Uni<Response> forget(@PathParam("id") String id) {
     return connections
-        .resolve(id)
-        .map(c -> c.orElseThrow(GatewayProblem::connectionNotFound))
-        .chain(tokens::forgetAll)
+        .dropTokens(id, actor.get())
+        .chain(() -> tokens.forget(id))
         .map(x -> Response.noContent().build());
   }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dynagate.audit.Actor;
 import io.dynagate.crypto.EncryptionKeyRing;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretCipher;
@@ -126,7 +127,8 @@ class SecretRotationTest {
   @RunOnVertxContext
   void reEncryptedSecretsStillWorkAndAPendingRefreshStillStoresItsToken(UniAsserter asserter) {
     Secret newRefresh = Secret.of("refresh-new-" + UUID.randomUUID());
-    asserter.assertThat(() -> rotation.rotate(), r -> assertEquals(3, r.reEncrypted()));
+    asserter.assertThat(
+        () -> rotation.rotate(Actor.PROVISIONING), r -> assertEquals(3, r.reEncrypted()));
     asserter.assertThat(
         () -> connections.secret(connA, SecretField.CLIENT_SECRET),
         s -> assertEquals(Optional.of(Secret.of(secretA)), s));

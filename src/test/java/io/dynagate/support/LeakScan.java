@@ -68,6 +68,20 @@ public final class LeakScan {
         });
   }
 
+  /**
+   * Fails when any secret (whole or a fragment) is in {@code text}, naming {@code where}; for
+   * stores and log extracts that are neither the logs nor an answer (an audit table dump).
+   */
+  public void assertNotIn(String where, String text) {
+    assertTrue(!secrets.isEmpty() && !text.isEmpty(), "nothing to search; proves nothing");
+    secrets.forEach(
+        (value, label) -> {
+          for (String piece : fragments(value)) {
+            find(text, piece, label, where);
+          }
+        });
+  }
+
   /** The whole value and two 16-character pieces of it (its end and its middle). */
   static List<String> fragments(String value) {
     if (value.length() < 24) {
