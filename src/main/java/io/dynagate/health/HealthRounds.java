@@ -9,8 +9,10 @@ import io.dynagate.observability.Metrics;
 import io.dynagate.token.TokenStateTouched;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -180,14 +182,26 @@ class HealthRounds {
   }
 
   /** Runs {@code work} on a new duplicated context (its own Hibernate session), in background. */
-  private void detached(Supplier<Uni<?>> work) {
-    VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext())
-        .runOnContext(
-            x ->
-                work.get()
-                    .subscribe()
-                    .with(
-                        v -> {},
-                        e -> LOG.debugf("health step failed: %s", e.getClass().getSimpleName())));
+  private <T> void detached(Supplier<Uni<T>> work) {
+    onOwnContext(work)
+        .subscribe()
+        .with(v -> {}, e -> LOG.debugf("health step failed: %s", e.getClass().getSimpleName()));
+  }
+
+  /** {@code work}, run on a new duplicated Vert.x context of its own. */
+  <T> Uni<T> onOwnContext(Supplier<Uni<T>> work) {
+    return Uni.createFrom()
+        .emitter(
+            emitter -> {
+              Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+              // used by nothing else: Hibernate Reactive may open a session on it
+              VertxContextSafetyToggle.setContextSafe(context, true);
+              context.runOnContext(
+                  x ->
+                      Uni.createFrom()
+                          .deferred(() -> work.get())
+                          .subscribe()
+                          .with(emitter::complete, emitter::fail));
+            });
   }
 }
