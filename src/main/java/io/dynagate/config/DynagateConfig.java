@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -211,5 +212,71 @@ public interface DynagateConfig {
     /** How long connection and grant lookups are cached in process. */
     @WithDefault("PT1S")
     Duration registryCacheTtl();
+  }
+
+  // --- Connection health and state-change events (package io.dynagate.health) ---
+
+  /** The connection health probe, per-connection gauges and state-change events. */
+  Health health();
+
+  /** Where state-change events go besides the log and the metrics. */
+  Events events();
+
+  /**
+   * Settings of {@code dynagate.health.*}: every connection with a usable token is probed with
+   * {@code WhoAmI} once per interval fleet-wide (a Redis lease per connection).
+   */
+  interface Health {
+    /**
+     * Probe, state gauges and state-change events on ({@code true}) or off; also off when {@link
+     * #probeInterval()} is zero.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How often each connection is probed across the fleet, and how often each replica refreshes
+     * its gauges; the first round and each connection's turn are jittered within it.
+     */
+    @WithDefault("PT60S")
+    Duration probeInterval();
+
+    /**
+     * Consecutive {@code error} probes (5xx, unreachable, timeout) after which a connection is
+     * {@code unhealthy}; one {@code rejected} probe (401/403) is enough.
+     */
+    @WithDefault("2")
+    int unhealthyAfter();
+  }
+
+  /**
+   * Settings of {@code dynagate.events.*}. Webhooks are a map by name: {@code
+   * dynagate.events.webhooks.<name>.url} and {@code .secret}, from the environment {@code
+   * DYNAGATE_EVENTS_WEBHOOKS__<NAME>__URL} and {@code DYNAGATE_EVENTS_WEBHOOKS__<NAME>__SECRET}.
+   */
+  interface Events {
+    /** Webhooks each state change is POSTed to, by a name of your choice. */
+    Map<String, Webhook> webhooks();
+
+    /** Delivery attempts per event and webhook, the first included. */
+    @WithDefault("6")
+    int maxAttempts();
+
+    /** Wait before the first retry; doubles per attempt up to {@link #maxBackoff()}. */
+    @WithDefault("PT1S")
+    Duration initialBackoff();
+
+    /** Longest wait between two attempts. */
+    @WithDefault("PT1M")
+    Duration maxBackoff();
+  }
+
+  /** One webhook receiver. */
+  interface Webhook {
+    /** The receiver's URL; https unless {@code dynagate.allow-insecure-http}. */
+    String url();
+
+    /** Key of the {@code X-Dynagate-Signature} HMAC-SHA256; never logged, never sent. */
+    String secret();
   }
 }

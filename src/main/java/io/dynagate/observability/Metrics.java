@@ -2,16 +2,23 @@ package io.dynagate.observability;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The gateway's own meters (contract section 6). Tags never carry tokens, keys or queries. */
 @ApplicationScoped
@@ -224,5 +231,157 @@ public class Metrics {
         .tag("reason", reason)
         .register(registry)
         .increment();
+  }
+
+  // --- Connection health and state-change events (io.dynagate.health) ---------------------------
+
+  /** The four states a connection's state gauge covers. */
+  public static final List<String> CONNECTION_STATES =
+      List.of("ready", "authorization_required", "refresh_failed", "unhealthy");
+
+  /** One connection's health gauges; values are read by the registry when it is scraped. */
+  private static final class HealthGauges {
+    final Map<String, AtomicInteger> state = new ConcurrentHashMap<>();
+    final AtomicInteger up = new AtomicInteger();
+    final AtomicReference<Instant> expiresAt = new AtomicReference<>();
+    final List<Meter> meters = new CopyOnWriteArrayList<>();
+    Meter upMeter;
+    Meter expiryMeter;
+  }
+
+  private final Map<String, HealthGauges> health = new ConcurrentHashMap<>();
+
+  private HealthGauges healthOf(String connection) {
+    return health.computeIfAbsent(
+        connection,
+        c -> {
+          HealthGauges g = new HealthGauges();
+          for (String state : CONNECTION_STATES) {
+            AtomicInteger value = new AtomicInteger();
+            g.state.put(state, value);
+            g.meters.add(
+                Gauge.builder("dynagate.connection.state", value, AtomicInteger::get)
+                    .description("1 for the connection's current state, 0 for the others")
+                    .tag("connection", c)
+                    .tag("state", state)
+                    .register(registry));
+          }
+          return g;
+        });
+  }
+
+  /** {@code dynagate_connection_state{connection,state}}: 1 for {@code state}, 0 for the rest. */
+  public void connectionState(String connection, String state) {
+    healthOf(connection).state.forEach((s, v) -> v.set(s.equals(state) ? 1 : 0));
+  }
+
+  /**
+   * {@code dynagate_connection_up{connection}}: 1 when the last probe was ok, 0 otherwise; absent
+   * ({@code up} null) before any probe.
+   */
+  public synchronized void connectionUp(String connection, Boolean up) {
+    HealthGauges g = healthOf(connection);
+    if (up == null) {
+      if (g.upMeter != null) {
+        registry.remove(g.upMeter);
+        g.upMeter = null;
+      }
+      return;
+    }
+    g.up.set(up ? 1 : 0);
+    if (g.upMeter == null) {
+      g.upMeter =
+          Gauge.builder("dynagate.connection.up", g.up, AtomicInteger::get)
+              .description("1 when the connection's last health probe was ok, 0 otherwise")
+              .tag("connection", connection)
+              .register(registry);
+    }
+  }
+
+  /**
+   * {@code dynagate_token_expiry_seconds{connection}}: seconds until the current token expires
+   * (negative once it has); absent ({@code expiresAt} null) when unknown.
+   */
+  public synchronized void tokenExpiry(String connection, Instant expiresAt) {
+    HealthGauges g = healthOf(connection);
+    g.expiresAt.set(expiresAt);
+    if (expiresAt == null) {
+      if (g.expiryMeter != null) {
+        registry.remove(g.expiryMeter);
+        g.expiryMeter = null;
+      }
+      return;
+    }
+    if (g.expiryMeter == null) {
+      g.expiryMeter =
+          Gauge.builder("dynagate.token.expiry.seconds", g.expiresAt, Metrics::secondsUntil)
+              .description("Seconds until the connection's current access token expires")
+              .tag("connection", connection)
+              .register(registry);
+    }
+  }
+
+  private static double secondsUntil(AtomicReference<Instant> at) {
+    Instant t = at.get();
+    return t == null ? Double.NaN : (t.toEpochMilli() - System.currentTimeMillis()) / 1000.0;
+  }
+
+  /**
+   * {@code dynagate_connection_probes_total{connection,outcome}} and {@code
+   * dynagate_connection_probe_seconds{connection}}.
+   */
+  public void probe(String connection, String outcome, long nanos) {
+    Counter.builder("dynagate.connection.probes")
+        .description("Health probes (WhoAmI) by outcome")
+        .tag("connection", connection)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Timer.builder("dynagate.connection.probe")
+        .description("Duration of health probes (WhoAmI), token included")
+        .tag("connection", connection)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** {@code dynagate_connection_state_changes_total{connection,state}} (state = entered). */
+  public void stateChange(String connection, String state) {
+    Counter.builder("dynagate.connection.state.changes")
+        .description("Connection state changes, by the state entered")
+        .tag("connection", connection)
+        .tag("state", state)
+        .register(registry)
+        .increment();
+  }
+
+  /** {@code dynagate_webhook_deliveries_total{outcome}}: delivered, retried, failed. */
+  public void webhookDelivery(String outcome) {
+    Counter.builder("dynagate.webhook.deliveries")
+        .description("State-change webhook attempts: delivered, retried, failed (gave up)")
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** Connections that have health gauges here. */
+  public Set<String> connectionsWithHealthGauges() {
+    return Set.copyOf(health.keySet());
+  }
+
+  /** Removes a (deleted) connection's health gauges, probe counters and probe timer. */
+  public synchronized void forgetConnectionHealth(String connection) {
+    HealthGauges g = health.remove(connection);
+    if (g != null) {
+      g.meters.forEach(registry::remove);
+      if (g.upMeter != null) {
+        registry.remove(g.upMeter);
+      }
+      if (g.expiryMeter != null) {
+        registry.remove(g.expiryMeter);
+      }
+    }
+    for (String name : List.of("dynagate.connection.probes", "dynagate.connection.probe")) {
+      registry.find(name).tag("connection", connection).meters().forEach(registry::remove);
+    }
   }
 }

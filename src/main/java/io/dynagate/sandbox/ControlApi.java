@@ -11,7 +11,10 @@ import io.vertx.ext.web.RoutingContext;
  * <ul>
  *   <li>{@code POST /_sandbox/reset}: reseed data, zero counters, clear knobs, tokens and the log
  *   <li>{@code GET /_sandbox/stats}: request counters
- *   <li>{@code GET|POST /_sandbox/knobs}: read or change knobs
+ *   <li>{@code GET|POST /_sandbox/knobs}: read or change knobs ({@code "rejectDataApi": true}
+ *       simulates a revoked app registration or a disabled application user: every data API
+ *       request, WhoAmI included, gets 403 {@code 0x80040225} while tokens are still issued; {@code
+ *       false} or {@code null} recovers)
  *   <li>{@code GET /_sandbox/requests}: the last data API requests with their headers and bodies
  *   <li>{@code POST /_sandbox/tokens/revoke}: forget every issued access token
  *   <li>{@code POST /_sandbox/refresh-tokens/revoke}: every issued refresh token stops working

@@ -17,8 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The HTTP edge of the emulated Web API, in this order: count and log the request, wait {@code
  * latencyMs} (a timer), answer 401 for {@code fail401Next}, check the bearer token (401), answer
- * 429 for {@code fail429Next}, 500 for {@code fail500Next}, then hand over to {@link WebApi} or
- * {@link BatchHandler}. A HEAD request gets the answer a GET would, without its body.
+ * 403 while {@code rejectDataApi} is set, 429 for {@code fail429Next}, 500 for {@code fail500Next},
+ * then hand over to {@link WebApi} or {@link BatchHandler}. A HEAD request gets the answer a GET
+ * would, without its body.
  */
 final class DataApiHandler {
 
@@ -79,6 +80,17 @@ final class DataApiHandler {
           check == TokenCheck.EXPIRED
               ? "The access token has expired. Acquire a new access token."
               : "The request requires a valid bearer access token issued for this environment.");
+      return;
+    }
+    if (knobs.rejectDataApi()) {
+      write(
+          ctx,
+          DataResponse.json(
+              403,
+              DataverseException.body(
+                  DataverseException.USER_DISABLED,
+                  "The user with SystemUserId=00000000-0000-0000-0000-000000000000 is disabled."
+                      + " (sandbox knob rejectDataApi)")));
       return;
     }
     if (knobs.takeFail429()) {

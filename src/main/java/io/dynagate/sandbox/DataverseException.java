@@ -26,6 +26,12 @@ final class DataverseException extends RuntimeException {
   static final String ACCESS_TOKEN_EXPIRED = "0x8005f101";
   static final String THROTTLED = "0x80072322";
 
+  /**
+   * The calling user (an application user whose app registration was removed from the environment
+   * or that was disabled) may not use the environment, status 403.
+   */
+  static final String USER_DISABLED = "0x80040225";
+
   /** Dataverse's generic server-side failure ("An unexpected error occurred."), status 500. */
   static final String UNEXPECTED = "0x80040216";
 

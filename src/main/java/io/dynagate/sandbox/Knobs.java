@@ -8,9 +8,9 @@ import java.util.Set;
 
 /**
  * Test knobs that make the emulator misbehave on purpose: failures for the next n requests,
- * latency, token lifetime, refresh token rotation. Changed through {@code POST /_sandbox/knobs} or
- * from Java. Every knob is a non-negative integer except {@code oldRefreshTokenInvalidAfterUse} (a
- * boolean).
+ * latency, token lifetime, refresh token rotation, a refused identity. Changed through {@code POST
+ * /_sandbox/knobs} or from Java. Every knob is a non-negative integer except {@code
+ * oldRefreshTokenInvalidAfterUse} and {@code rejectDataApi} (booleans).
  */
 public final class Knobs {
 
@@ -29,9 +29,11 @@ public final class Knobs {
           "invalidGrantNext",
           "refreshInSeconds",
           "refreshLatencyMs",
-          "oldRefreshTokenInvalidAfterUse");
+          "oldRefreshTokenInvalidAfterUse",
+          "rejectDataApi");
 
-  private static final Set<String> BOOLEANS = Set.of("oldRefreshTokenInvalidAfterUse");
+  private static final Set<String> BOOLEANS =
+      Set.of("oldRefreshTokenInvalidAfterUse", "rejectDataApi");
 
   private static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
   private static final int DEFAULT_TOKEN_FAIL_STATUS = 500;
@@ -49,6 +51,7 @@ public final class Knobs {
   private Integer refreshInSeconds;
   private long refreshLatencyMs;
   private boolean oldRefreshTokenInvalidAfterUse;
+  private boolean rejectDataApi;
 
   /**
    * Sets the knobs present in {@code json}; {@code null} puts one back to its default. Either all
@@ -116,6 +119,8 @@ public final class Knobs {
   private void setFlag(String name, Boolean value) {
     if (name.equals("oldRefreshTokenInvalidAfterUse")) {
       oldRefreshTokenInvalidAfterUse = Boolean.TRUE.equals(value);
+    } else if (name.equals("rejectDataApi")) {
+      rejectDataApi = Boolean.TRUE.equals(value);
     } else {
       throw new IllegalArgumentException("unknown knob '" + name + "'");
     }
@@ -147,7 +152,8 @@ public final class Knobs {
         .put("invalidGrantNext", invalidGrantNext)
         .put("refreshInSeconds", refreshInSeconds)
         .put("refreshLatencyMs", refreshLatencyMs)
-        .put("oldRefreshTokenInvalidAfterUse", oldRefreshTokenInvalidAfterUse);
+        .put("oldRefreshTokenInvalidAfterUse", oldRefreshTokenInvalidAfterUse)
+        .put("rejectDataApi", rejectDataApi);
   }
 
   /** True, and one less to go, when the next data request must fail with 401. */
@@ -231,5 +237,13 @@ public final class Knobs {
   /** Strict rotation: a refresh token stops working once it has been redeemed. */
   synchronized boolean oldRefreshTokenInvalidAfterUse() {
     return oldRefreshTokenInvalidAfterUse;
+  }
+
+  /**
+   * A revoked app registration or a disabled application user: every data API request with a valid
+   * token (WhoAmI included) is refused with 403 while the token endpoint keeps issuing.
+   */
+  synchronized boolean rejectDataApi() {
+    return rejectDataApi;
   }
 }

@@ -12,7 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * {@code GET /admin/v1/connections/{id}/status}: the registry's view joined with what the token
- * layer knows (last refresh, current expiry, the IdP's last error). Never a token.
+ * layer knows (last refresh, current expiry, the IdP's last error) and the last health probe; the
+ * state is {@link EffectiveStatus}'s. Never a token.
  */
 @Path("/admin/v1/connections/{id}/status")
 @RolesAllowed("admin")
@@ -34,17 +35,6 @@ public class ConnectionStatusResource {
   }
 
   static ConnectionStatus merge(ConnectionStatus base, TokenStatusStore.Snapshot s) {
-    ConnectionStatus.LastError lastError =
-        s.error() == null ? null : new ConnectionStatus.LastError(s.error(), s.description());
-    if (!ConnectionStatus.READY.equals(base.state())) {
-      // consent missing (or a dead grant): say why, if the IdP told us
-      return new ConnectionStatus(
-          base.state(), base.tokenExpiresAt(), s.lastRefreshAt(), lastError);
-    }
-    if (base.tokenExpiresAt() != null) {
-      return base; // a static token: the registry knows its expiry
-    }
-    String state = lastError != null ? ConnectionStatus.REFRESH_FAILED : ConnectionStatus.READY;
-    return new ConnectionStatus(state, s.tokenExpiresAt(), s.lastRefreshAt(), lastError);
+    return EffectiveStatus.of(base, s);
   }
 }

@@ -16,6 +16,7 @@ import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public class TokenService {
   private final Clock clock;
   private final DynagateConfig.Token config;
   private final Map<String, Uni<AccessToken>> inflight = new ConcurrentHashMap<>();
+  private final Event<TokenStateTouched> touched;
 
   TokenService(
       TokenCache cache,
@@ -59,7 +61,8 @@ public class TokenService {
       FleetEvents fleet,
       Vertx vertx,
       Clock clock,
-      DynagateConfig config) {
+      DynagateConfig config,
+      Event<TokenStateTouched> touched) {
     this.cache = cache;
     this.lock = lock;
     this.status = status;
@@ -70,6 +73,7 @@ public class TokenService {
     this.vertx = vertx;
     this.clock = clock;
     this.config = config.token();
+    this.touched = touched;
     fleet.on(DROP_EVENT, cache::dropLocal);
   }
 
@@ -123,15 +127,17 @@ public class TokenService {
         .publish(DROP_EVENT, c.id())
         .chain(() -> cache.put(c.id(), token, now))
         .chain(() -> status.success(c.id(), now, token.expiresAt()))
-        .invoke(() -> metrics.tokenFetch(c.id(), "authorization_code", "success"));
+        .invoke(() -> metrics.tokenFetch(c.id(), "authorization_code", "success"))
+        .invoke(() -> touched(c.id(), "consent"));
   }
 
   /** Records a failed consent (the IdP's error) for the status endpoint. */
   public Uni<Void> consentFailed(ResolvedConnection c, IdpError error) {
     metrics.tokenFetch(c.id(), "authorization_code", "refused");
     metrics.tokenFailure(c.id(), FailureReasons.of(error));
-    return status.failure(
-        c.id(), error, clock.instant(), config.backoffBase(), config.backoffMax());
+    return status
+        .failure(c.id(), error, clock.instant(), config.backoffBase(), config.backoffMax())
+        .invoke(() -> touched(c.id(), error.error()));
   }
 
   /** Forgets every cached token of the connection, on every replica. */
@@ -139,7 +145,17 @@ public class TokenService {
     return cache
         .drop(connectionId)
         .chain(() -> status.clear(connectionId))
-        .chain(() -> fleet.publish(DROP_EVENT, connectionId));
+        .chain(() -> fleet.publish(DROP_EVENT, connectionId))
+        .invoke(() -> touched(connectionId, "tokens_dropped"));
+  }
+
+  /** Tells the state-change announcer to look again; its observers never block. */
+  private void touched(String connectionId, String reason) {
+    try {
+      touched.fire(new TokenStateTouched(connectionId, reason));
+    } catch (RuntimeException e) {
+      LOG.debugf("state observer failed: %s", e.getClass().getSimpleName());
+    }
   }
 
   void onConnectionChanged(@Observes ConnectionChanged change) {
@@ -244,6 +260,7 @@ public class TokenService {
         .call(t -> cache.put(c.id(), t, clock.instant()))
         .call(t -> status.success(c.id(), clock.instant(), t.expiresAt()))
         .invoke(t -> metrics.tokenFetch(c.id(), c.type().wire(), "success"))
+        .invoke(t -> touched(c.id(), "token_obtained"))
         .onFailure(IdpError.class)
         .call(e -> recordFailure(c, (IdpError) e))
         .onFailure(DecryptionFailedException.class)
@@ -312,7 +329,9 @@ public class TokenService {
     metrics.tokenFetch(c.id(), c.type().wire(), e.isTransient() ? "unavailable" : "refused");
     metrics.tokenFailure(c.id(), FailureReasons.of(e));
     LOG.warnf("token request for %s failed: %s", c.id(), e.error());
-    return status.failure(c.id(), e, clock.instant(), config.backoffBase(), config.backoffMax());
+    return status
+        .failure(c.id(), e, clock.instant(), config.backoffBase(), config.backoffMax())
+        .invoke(() -> touched(c.id(), e.error()));
   }
 
   private Uni<AccessToken> staticToken(ResolvedConnection c, Instant now) {
