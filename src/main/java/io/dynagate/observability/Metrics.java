@@ -200,9 +200,9 @@ public class Metrics {
   }
 
   /**
-   * Registers the store error, stale answer and aborted-answer counters at 0 when the application
-   * starts: a counter that first appears at 1 is invisible to {@code increase()}, so the
-   * store-outage alert would miss the first failures of a replica.
+   * Registers the store error, stale answer, aborted-answer and webhook counters at 0 when the
+   * application starts: a counter that first appears at 1 is invisible to {@code increase()}, so
+   * the store-outage alert would miss the first failures of a replica.
    */
   void registerAtStart(@Observes StartupEvent start) {
     for (String reason : new String[] {"upstream_aborted", "idle_timeout", "caller_left"}) {
@@ -210,6 +210,9 @@ public class Metrics {
     }
     for (String kind : new String[] {"apikey", "grant", "connection"}) {
       staleCounter(kind);
+    }
+    for (String outcome : new String[] {"delivered", "retried", "failed"}) {
+      webhookDeliveries(outcome);
     }
     for (String store : new String[] {"postgresql", "redis"}) {
       for (String kind : new String[] {"unreachable", "timeout", "other"}) {
@@ -356,11 +359,14 @@ public class Metrics {
 
   /** {@code dynagate_webhook_deliveries_total{outcome}}: delivered, retried, failed. */
   public void webhookDelivery(String outcome) {
-    Counter.builder("dynagate.webhook.deliveries")
+    webhookDeliveries(outcome).increment();
+  }
+
+  private Counter webhookDeliveries(String outcome) {
+    return Counter.builder("dynagate.webhook.deliveries")
         .description("State-change webhook attempts: delivered, retried, failed (gave up)")
         .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** Connections that have health gauges here. */

@@ -128,7 +128,8 @@ class ConfigurationTableTest {
 
   /** SmallRye Config's environment form: non-alphanumerics become {@code _}, upper case. */
   static String env(String property) {
-    return property.replace("<name>", "NAME").replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+    // a map key is a quoted segment in the env form: a.b."name".c -> A_B__NAME__C
+    return property.replace("<name>", "\"NAME\"").replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
   }
 
   private static final Pattern DOC_THEN_METHOD =
@@ -247,6 +248,7 @@ class ConfigurationTableTest {
   void namesFollowSmallRyeRules() {
     assertEquals("max-request-bytes", kebab("maxRequestBytes"));
     assertEquals("DYNAGATE_PROXY_MAX_REQUEST_BYTES", env("dynagate.proxy.max-request-bytes"));
+    assertEquals("DYNAGATE_EVENTS_WEBHOOKS__NAME__URL", env("dynagate.events.webhooks.<name>.url"));
     assertEquals("First `one`.", firstSentence(" * First {@code one}. Second.\n * more"));
     assertEquals(
         "After `/proxy/{id}/` and `https://x/<tenant>/v2.0`, `maxStaleness()`.",

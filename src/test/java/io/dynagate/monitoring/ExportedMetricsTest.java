@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dynagate.health.HealthProfile;
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Admin;
 import io.dynagate.support.Sandbox;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +28,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * connection id.
  */
 @QuarkusTest
+@TestProfile(HealthProfile.class)
 class ExportedMetricsTest {
   private static final String V = "/api/data/v9.2/";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,12 +87,21 @@ class ExportedMetricsTest {
                 Files.readString(
                     java.nio.file.Path.of("deploy/monitoring/grafana/dynagate-dashboard.json")))));
     assertTrue(used.size() > 20, "the extraction found the names: " + used);
-    String scrape = scrape();
-    Set<String> exported = MetricNames.inScrape(scrape);
-    Set<String> missing =
-        used.stream()
-            .filter(n -> !exported.contains(n))
-            .collect(Collectors.toCollection(TreeSet::new));
+    // the per-connection gauges and probe meters come with the first health rounds (2 s here)
+    Set<String> missing = new TreeSet<>();
+    try {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Set<String> exported = MetricNames.inScrape(scrape());
+                missing.clear();
+                used.stream().filter(n -> !exported.contains(n)).forEach(missing::add);
+                return missing.isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      // fall through to the assertion, which names what is missing
+    }
     assertEquals(Set.of(), missing, "read by the rules or the dashboard but not exported");
   }
 
