@@ -103,7 +103,7 @@ record ProvisioningFile(List<Connection> connections, List<ApiKey> apiKeys) {
    * quote the offending input, which may be a secret pasted in by mistake.
    */
   static FieldError describe(IOException e) {
-    if (e instanceof JsonMappingException m) {
+    if (e instanceof JsonMappingException m && !syntax(e)) {
       String path = path(m.getPath());
       String message;
       if (m instanceof SecretRef.Shape) {
@@ -125,6 +125,17 @@ record ProvisioningFile(List<Connection> connections, List<ApiKey> apiKeys) {
             ? ""
             : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     return new FieldError("(file)", "is not valid YAML or JSON" + where);
+  }
+
+  /** A YAML or JSON syntax error, also when it surfaced while a value was being bound. */
+  private static boolean syntax(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof com.fasterxml.jackson.core.JsonParseException
+          || c.getClass().getName().startsWith("org.yaml.snakeyaml.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code connections[0].auth.clientSecret} from Jackson's reference path. */

@@ -117,7 +117,7 @@ sealed interface SecretRef {
       if (p.currentToken() != JsonToken.START_OBJECT) {
         throw new Shape(p, SHAPE);
       }
-      JsonNode node = p.readValueAsTree();
+      JsonNode node = ctxt.readTree(p);
       if (node.size() != 1) {
         throw new Shape(p, SHAPE);
       }
