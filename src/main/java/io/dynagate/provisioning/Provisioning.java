@@ -98,10 +98,14 @@ public class Provisioning {
 
   /**
    * Reads the file again and applies it, as a start does (tests, and a replica that must converge
-   * again without restarting).
+   * again without restarting). Reads the file on the calling thread: call it from a worker thread,
+   * never from an event loop.
+   *
+   * @throws ProvisioningRefused when the file is refused (nothing is applied)
    */
   public Uni<ProvisioningApplier.Report> applyAgain() {
-    return Uni.createFrom().item(this::plan).chain(this::attempt);
+    ProvisioningPlan plan = plan();
+    return attempt(plan);
   }
 
   State state() {
