@@ -5,9 +5,9 @@ import io.dynagate.connection.ConnectionValidator;
 import io.dynagate.connection.UniqueViolation;
 import io.dynagate.problem.GatewayProblem;
 import io.dynagate.problem.ProblemCode;
-import io.quarkus.runtime.PreventFurtherStepsException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -186,9 +186,14 @@ public class Provisioning {
                         })));
   }
 
-  private static PreventFurtherStepsException stopStart(String line) {
+  /**
+   * Quarkus prints a {@link ConfigurationException}'s message alone (no stack trace) and exits 1;
+   * the ERROR line before it is the log record (JSON logs, log shippers).
+   */
+  private static ConfigurationException stopStart(String line) {
     LOG.error(line + "; the gateway does not start");
-    return new PreventFurtherStepsException(
-        "dynagate did not start: the provisioning file was refused (see the ERROR line above)", 1);
+    return new ConfigurationException(
+        "dynagate did not start: the provisioning file was refused (see the ERROR line above)",
+        java.util.Set.of("dynagate.provisioning.file"));
   }
 }

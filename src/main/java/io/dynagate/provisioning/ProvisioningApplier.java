@@ -9,6 +9,7 @@ import io.dynagate.connection.AuthType;
 import io.dynagate.connection.ConnectionService;
 import io.dynagate.connection.ConnectionSpec;
 import io.dynagate.connection.ValidConnection;
+import io.dynagate.crypto.DecryptionFailedException;
 import io.dynagate.crypto.Secret;
 import io.dynagate.crypto.SecretField;
 import io.dynagate.grant.GrantService;
@@ -176,7 +177,8 @@ public class ProvisioningApplier {
   /**
    * The secrets to write (a value) or remove (an empty value): those of the file that differ from
    * the stored ones, compared in process after the registry decrypted them, and a stored client
-   * secret the file no longer has. After an auth type change every secret of the file is written.
+   * secret the file no longer has. After an auth type change every secret of the file is written;
+   * so is one whose stored value cannot be decrypted any more (its key left the key ring).
    */
   private Uni<Map<SecretField, Optional<Secret>>> secretChanges(
       ProvisioningPlan.ConnectionPlan c, boolean typeChanged) {
@@ -195,6 +197,9 @@ public class ProvisioningApplier {
               changes ->
                   connections
                       .secret(c.id(), field)
+                      // stored under a key the ring no longer has: the file's value replaces it
+                      .onFailure(DecryptionFailedException.class)
+                      .recoverWithItem(Optional.empty())
                       .map(
                           stored -> {
                             if (want == null) {
