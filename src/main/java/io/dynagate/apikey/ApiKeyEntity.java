@@ -29,4 +29,8 @@ public class ApiKeyEntity extends PanacheEntityBase {
 
   @Column(name = "revoked_at")
   public Instant revokedAt;
+
+  /** {@link ApiKeyService#ORIGIN_ADMIN} or {@link ApiKeyService#ORIGIN_PROVISIONING}. */
+  @Column(name = "origin")
+  public String origin = ApiKeyService.ORIGIN_ADMIN;
 }

@@ -35,7 +35,15 @@ public class ApiKeyService {
   /** Roles a key may carry. */
   public static final Set<String> ROLES = Set.of("admin", "caller");
 
+  /** Origin of keys issued through the admin API. */
+  static final String ORIGIN_ADMIN = "admin";
+
+  /** Origin of keys registered from a hash by declarative provisioning. */
+  static final String ORIGIN_PROVISIONING = "provisioning";
+
   static final String REVOKED_EVENT = "apikey-revoked";
+  private static final java.util.regex.Pattern SHA256_HEX =
+      java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
   private static final java.time.Duration FRESH = java.time.Duration.ofSeconds(1);
   private static final int CACHE_MAX = 10_000;
 
@@ -98,6 +106,119 @@ public class ApiKeyService {
                                       audit.diff(null, view(e)).secret("key")));
                     }));
   }
+
+  // --- Keys made outside the gateway (declarative provisioning, package io.dynagate.provisioning)
+
+  /**
+   * Registers a key that was made outside the gateway, given only its SHA-256: the key itself never
+   * reaches the gateway. The principal and roles follow the rules of {@link #create}. A hash that
+   * is already registered with the same principal and roles is returned as it is (revoked or not: a
+   * revoked key stays revoked); with another principal or other roles it is refused, because a
+   * key's identity does not change. Concurrent registrations of one hash: one insert wins, the
+   * others fail with a unique violation and find the row when they try again.
+   *
+   * @param keyHash 64 hex digits, the SHA-256 of the whole {@code dgk_…} key
+   */
+  @Bounded
+  public Uni<Registered> register(ApiKeySpec spec, String keyHash, Actor actor) {
+    return audit.transaction(
+        actor,
+        () ->
+            Uni.createFrom()
+                .item(() -> validateRegistration(spec, keyHash))
+                .chain(
+                    roles -> {
+                      String hex = keyHash.toLowerCase(java.util.Locale.ROOT);
+                      return keys.find("keyHash", hex)
+                          .firstResult()
+                          .chain(
+                              existing -> {
+                                if (existing != null) {
+                                  return Uni.createFrom()
+                                      .item(Audited.unchanged(known(existing, spec, roles)));
+                                }
+                                ApiKeyEntity e = new ApiKeyEntity();
+                                e.id = UUID.randomUUID().toString();
+                                e.principal = spec.principal();
+                                e.roles = String.join(" ", roles);
+                                e.keyHash = hex;
+                                e.origin = ORIGIN_PROVISIONING;
+                                e.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                                return keys.persistAndFlush(e)
+                                    .map(
+                                        x ->
+                                            Audited.of(
+                                                new Registered(view(e), true),
+                                                AuditAction.APIKEY_CREATE,
+                                                Targets.apiKey(e.id),
+                                                audit.diff(null, view(e))));
+                              });
+                    }));
+  }
+
+  /** The keys {@link #register} made that are not revoked, oldest first. */
+  @Bounded
+  @WithSession
+  public Uni<List<ApiKeyView>> registered() {
+    return keys.list(
+            "origin = ?1 and revokedAt is null",
+            Sort.by("createdAt").and("id"),
+            ORIGIN_PROVISIONING)
+        .map(rows -> rows.stream().map(ApiKeyService::view).toList());
+  }
+
+  /**
+   * Checks a registration without storing it: the rules of {@link #register}.
+   *
+   * @throws GatewayProblem {@code validation_failed} naming each invalid field
+   */
+  public static void checkRegistration(ApiKeySpec spec, String keyHash) {
+    validateRegistration(spec, keyHash);
+  }
+
+  /**
+   * The outcome of {@link #register}.
+   *
+   * @param created whether this call stored the key (false: it was registered before)
+   */
+  public record Registered(ApiKeyView key, boolean created) {}
+
+  private static Registered known(ApiKeyEntity e, ApiKeySpec spec, List<String> roles) {
+    boolean same =
+        e.principal.equals(spec.principal())
+            && Set.of(e.roles.split(" ")).equals(Set.copyOf(roles));
+    if (!same) {
+      throw GatewayProblem.validation(
+          "keyHash",
+          "is registered for another principal or other roles; a key's principal and roles"
+              + " cannot change: make a new key");
+    }
+    return new Registered(view(e), false);
+  }
+
+  private static List<String> validateRegistration(ApiKeySpec spec, String keyHash) {
+    List<FieldError> errors = new ArrayList<>();
+    List<String> roles = null;
+    try {
+      roles = validate(spec);
+    } catch (GatewayProblem p) {
+      errors.addAll(p.errors());
+    }
+    if (keyHash == null) {
+      errors.add(new FieldError("keyHash", "is required"));
+    } else if (!SHA256_HEX.matcher(keyHash).matches()) {
+      errors.add(
+          new FieldError(
+              "keyHash",
+              "must be 64 hex digits: the SHA-256 of the key (sha256sum's first field)"));
+    }
+    if (!errors.isEmpty()) {
+      throw GatewayProblem.validation(errors);
+    }
+    return roles;
+  }
+
+  // --- end of keys made outside the gateway
 
   @Bounded
   @WithSession

@@ -42,8 +42,17 @@ public class AuditTrail {
             () ->
                 change
                     .get()
-                    .chain(done -> append(actor, done).map(row -> new Committed<>(done, row))))
-        .invoke(c -> committed(c.row()))
+                    .chain(
+                        done ->
+                            done.action() == null
+                                ? Uni.createFrom().item(new Committed<>(done, null))
+                                : append(actor, done).map(row -> new Committed<>(done, row))))
+        .invoke(
+            c -> {
+              if (c.row() != null) {
+                committed(c.row());
+              }
+            })
         .map(c -> c.done().result());
   }
 

@@ -9,4 +9,9 @@ public record Audited<T>(T result, AuditAction action, String target, Changes ch
   public static <T> Audited<T> of(T result, AuditAction action, String target, Changes changes) {
     return new Audited<>(result, action, target, changes);
   }
+
+  /** A call that changed nothing (an idempotent re-apply): no record is written. */
+  public static <T> Audited<T> unchanged(T result) {
+    return new Audited<>(result, null, null, null);
+  }
 }

@@ -279,4 +279,41 @@ public interface DynagateConfig {
     /** Key of the {@code X-Dynagate-Signature} HMAC-SHA256; never logged, never sent. */
     String secret();
   }
+
+  // --- Declarative provisioning and the admin API switch (packages io.dynagate.provisioning,
+  // io.dynagate.access): README "Declarative provisioning".
+
+  /** Declarative provisioning of connections, grants and API-key hashes from a file at start. */
+  Provisioning provisioning();
+
+  /** Settings of {@code dynagate.provisioning.*}. */
+  interface Provisioning {
+    /**
+     * Path of a YAML or JSON file (a name ending in {@code .json} is read as JSON) applied at every
+     * start: connections, their grants and API-key hashes. Unset: nothing is provisioned.
+     */
+    Optional<String> file();
+
+    /**
+     * When true, grants on a connection of the file that the file does not list are deleted, and
+     * keys registered by provisioning that the file no longer lists are revoked. Keys issued
+     * through the admin API and connections missing from the file are never touched.
+     */
+    @WithDefault("false")
+    boolean prune();
+  }
+
+  /** The admin API. */
+  Admin admin();
+
+  /** Settings of {@code dynagate.admin.*}. */
+  interface Admin {
+    /**
+     * Serve the admin API ({@code /admin/v1/…}) and the OAuth callback. False (a sidecar whose
+     * registry comes from the provisioning file): those paths answer 404 {@code not_found} before
+     * any authentication, as an unknown path does.
+     */
+    @WithDefault("true")
+    boolean enabled();
+  }
 }

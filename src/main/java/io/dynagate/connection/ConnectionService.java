@@ -170,6 +170,19 @@ public class ConnectionService {
         .replaceWithVoid();
   }
 
+  /**
+   * The stored settings of a connection as a spec without secrets (null where a default applies, as
+   * a merge patch sees them), or empty when there is no such connection. Declarative provisioning
+   * compares its file with this; secrets it compares through {@link #secret}.
+   */
+  @WithSession
+  public Uni<Optional<ConnectionSpec>> storedSpec(String id) {
+    if (!ConnectionValidator.ID.matcher(id).matches()) {
+      return Uni.createFrom().item(Optional.empty());
+    }
+    return connections.findById(id).map(e -> Optional.ofNullable(e).map(ConnectionService::spec));
+  }
+
   /** The connection's effective settings, or empty when there is no such connection. */
   @WithSession
   public Uni<Optional<ResolvedConnection>> resolve(String id) {

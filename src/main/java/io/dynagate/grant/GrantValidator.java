@@ -8,8 +8,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Checks a grant body; pure, unit-tested without Quarkus. */
-final class GrantValidator {
+/**
+ * Checks a grant body; pure, unit-tested without Quarkus. Public for declarative provisioning,
+ * which checks a whole file before it writes anything.
+ */
+public final class GrantValidator {
   private static final Pattern ENTITY_SET = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final int MAX_ENTITY_SETS = 500;
 
@@ -19,10 +22,15 @@ final class GrantValidator {
    * A valid grant body: access level, the de-duplicated entity sets (null = all) and privileges (in
    * {@link Privilege} order).
    */
-  record Valid(
+  public record Valid(
       Access access, List<String> entitySets, boolean impersonation, List<Privilege> privileges) {}
 
-  static Valid validate(GrantSpec spec) {
+  /**
+   * Validates a grant body.
+   *
+   * @throws GatewayProblem {@code validation_failed} listing every invalid field
+   */
+  public static Valid validate(GrantSpec spec) {
     List<FieldError> errors = new ArrayList<>();
     Access access = null;
     if (spec.access() == null) {

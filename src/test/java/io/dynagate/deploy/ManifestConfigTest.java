@@ -39,14 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ManifestConfigTest {
-  /**
-   * Settings the sidecar layout uses that other branches of issue 12 add (admin API switch,
-   * declarative provisioning). Accepted only while the application does not know them; the test
-   * fails once it does, so the entry is removed when they are merged.
-   */
-  private static final Set<String> PENDING =
-      Set.of("DYNAGATE_ADMIN_ENABLED", "DYNAGATE_PROVISIONING_FILE");
-
   private static final java.nio.file.Path APPLICATION_PROPERTIES =
       java.nio.file.Path.of("src", "main", "resources", "application.properties");
 
@@ -203,9 +195,7 @@ class ManifestConfigTest {
         continue; // the JVM's, the image's or the provisioning file's own variables
       }
       boolean isKnown = known.stream().anyMatch(p -> p.matcher(name).matches());
-      if (PENDING.contains(name)) {
-        assertFalse(isKnown, name + " is a real setting now: remove it from PENDING");
-      } else if (!isKnown) {
+      if (!isKnown) {
         unknown.add(name + " (" + e.getValue() + ")");
       }
     }
