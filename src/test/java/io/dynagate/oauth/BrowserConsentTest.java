@@ -1,7 +1,6 @@
 package io.dynagate.oauth;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Admin;
-import io.dynagate.support.Db;
+import io.dynagate.support.Consent;
 import io.dynagate.support.Sandbox;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -99,34 +98,9 @@ class BrowserConsentTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    Db.clean();
-    redis.execute("FLUSHDB");
-    sandbox = new Sandbox(sandboxLifecycle.server().orElseThrow().baseUrl());
-    sandbox.reset();
+    sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "browser-" + System.nanoTime();
-    admin()
-        .body(
-            Map.of(
-                "id",
-                id,
-                "orgUrl",
-                sandbox.baseUrl(),
-                "auth",
-                Map.of(
-                    "type", "authorization_code",
-                    "clientId", "sandbox-client",
-                    "clientSecret", "sandbox-secret",
-                    "tokenUrl", sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/token",
-                    "authorizeUrl", sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/authorize")))
-        .post("/admin/v1/connections")
-        .then()
-        .statusCode(201);
-    key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
+    key = Consent.delegatedReader(id, sandbox);
     driver = chromium();
   }
 
@@ -186,10 +160,7 @@ class BrowserConsentTest {
         .header("X-Dynagate-Error", "authorization_required");
 
     String authorizeUrl =
-        admin()
-            .post("/admin/v1/connections/" + id + "/authorizations")
-            .then()
-            .statusCode(201)
+        Consent.started(admin(), id)
             .body(
                 "authorizeUrl",
                 startsWith(sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/authorize?"))

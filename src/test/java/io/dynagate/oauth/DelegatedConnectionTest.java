@@ -1,8 +1,6 @@
 package io.dynagate.oauth;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -16,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxLifecycle;
 import io.dynagate.support.Admin;
+import io.dynagate.support.Consent;
 import io.dynagate.support.Db;
 import io.dynagate.support.Sandbox;
 import io.dynagate.token.TokenCache;
@@ -23,7 +22,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +33,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DelegatedConnectionTest {
   private static final AtomicInteger SEQ = new AtomicInteger();
+
+  /** The test profile's {@code dynagate.public-base-url}: where the sandbox redirects to. */
+  private static final String PUBLIC_BASE_URL = "http://localhost:8080";
 
   @Inject SandboxLifecycle sandboxLifecycle;
   @Inject RedisDataSource redis;
@@ -48,29 +49,7 @@ class DelegatedConnectionTest {
   void setUp() {
     sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "delegated-" + SEQ.incrementAndGet();
-    admin()
-        .body(
-            Map.of(
-                "id",
-                id,
-                "orgUrl",
-                sandbox.baseUrl(),
-                "auth",
-                Map.of(
-                    "type", "authorization_code",
-                    "clientId", "sandbox-client",
-                    "clientSecret", "sandbox-secret",
-                    "tokenUrl", sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/token",
-                    "authorizeUrl", sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/authorize")))
-        .post("/admin/v1/connections")
-        .then()
-        .statusCode(201);
-    key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
+    key = Consent.delegatedReader(id, sandbox);
   }
 
   private Response proxied() {
@@ -79,10 +58,7 @@ class DelegatedConnectionTest {
 
   /** Starts a consent and returns the authorize URL. */
   private String authorizeUrl() {
-    return admin()
-        .post("/admin/v1/connections/" + id + "/authorizations")
-        .then()
-        .statusCode(201)
+    return Consent.started(admin(), id)
         .body(
             "authorizeUrl",
             startsWith(sandbox.baseUrl() + "/sandbox-tenant/oauth2/v2.0/authorize?"))
@@ -92,29 +68,8 @@ class DelegatedConnectionTest {
         .path("authorizeUrl");
   }
 
-  /** The person accepts: the sandbox redirects to the gateway's callback (path and query). */
-  private String accept(String authorizeUrl, String decision) {
-    String location =
-        given()
-            .redirects()
-            .follow(false)
-            .urlEncodingEnabled(false)
-            .get(authorizeUrl + "&decision=" + decision)
-            .then()
-            .statusCode(302)
-            .extract()
-            .header("Location");
-    assertTrue(location.startsWith("http://localhost:8080/oauth2/callback?"), location);
-    URI uri = URI.create(location);
-    return uri.getRawPath() + "?" + uri.getRawQuery();
-  }
-
-  private Response callback(String pathAndQuery) {
-    return given().urlEncodingEnabled(false).get(pathAndQuery);
-  }
-
   private void consent() {
-    callback(accept(authorizeUrl(), "accept"))
+    Consent.callback(Consent.decide(authorizeUrl(), "accept", PUBLIC_BASE_URL))
         .then()
         .statusCode(200)
         .contentType(containsString("text/html"))
@@ -149,31 +104,31 @@ class DelegatedConnectionTest {
 
   @Test
   void aStateWorksOnceAndUnknownStatesAreRefused() {
-    String callback = accept(authorizeUrl(), "accept");
-    callback(callback).then().statusCode(200);
-    callback(callback)
+    String callback = Consent.decide(authorizeUrl(), "accept", PUBLIC_BASE_URL);
+    Consent.callback(callback).then().statusCode(200);
+    Consent.callback(callback)
         .then()
         .statusCode(400)
         .body(containsString("unknown, expired or was already used"));
-    callback("/oauth2/callback?state=" + "A".repeat(43) + "&code=x").then().statusCode(400);
-    callback("/oauth2/callback").then().statusCode(400);
+    Consent.callback("/oauth2/callback?state=" + "A".repeat(43) + "&code=x").then().statusCode(400);
+    Consent.callback("/oauth2/callback").then().statusCode(400);
     assertEquals(1, sandbox.tokenRequests(), "refused callbacks never reach the IdP");
   }
 
   @Test
   void aDeclinedConsentIsRecordedAndEscaped() {
-    String callback = accept(authorizeUrl(), "decline");
-    callback(callback)
+    String callback = Consent.decide(authorizeUrl(), "decline", PUBLIC_BASE_URL);
+    Consent.callback(callback)
         .then()
         .statusCode(400)
         .body(containsString("access_denied"))
         .body(not(containsString("<script")));
     // an attacker-made error text is escaped, never rendered
     String forged =
-        accept(authorizeUrl(), "decline")
+        Consent.decide(authorizeUrl(), "decline", PUBLIC_BASE_URL)
             .replaceAll(
                 "error_description=[^&]*", "error_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
-    callback(forged)
+    Consent.callback(forged)
         .then()
         .statusCode(400)
         .body(containsString("&lt;script&gt;"))
