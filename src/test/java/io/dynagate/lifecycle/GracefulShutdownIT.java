@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.support.OwnRedis;
+import io.dynagate.support.PackagedGateway;
 import io.dynagate.support.RawHttp;
 import io.dynagate.support.ScriptedUpstream;
 import java.io.ByteArrayOutputStream;
@@ -20,15 +21,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,9 +52,6 @@ class GracefulShutdownIT {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final String V = "/api/data/v9.2/";
   private static final int SLOW_BODY_BYTES = 128 * 1024;
-  private static final Pattern PORT = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
-  private static final Pattern MANAGEMENT_PORT =
-      Pattern.compile("Management interface listening on http://[^:]+:(\\d+)");
 
   @TempDir static Path workDir;
 
@@ -137,7 +132,7 @@ class GracefulShutdownIT {
 
       // when
       long signal = System.nanoTime();
-      gw.process.destroy();
+      gw.packaged.sigterm();
 
       // then readiness is DOWN at once, while the process still runs
       await()
@@ -145,7 +140,7 @@ class GracefulShutdownIT {
           .pollInterval(Duration.ofMillis(25))
           .until(() -> gw.ready() == 503);
       long downMs = millisSince(signal);
-      assertTrue(gw.process.isAlive(), "readiness DOWN before the exit");
+      assertTrue(gw.packaged.isAlive(), "readiness DOWN before the exit");
 
       // a request started during the delay that outlasts it, and probes all along
       CompletableFuture<HttpResponse<byte[]>> startedInDelay = gw.sendAsync(key, "slower");
@@ -188,9 +183,9 @@ class GracefulShutdownIT {
           "every probe answered 200 reached the upstream, no refused one did");
 
       // and the process exits by itself, well within delay + grace
-      assertTrue(gw.process.waitFor(35, TimeUnit.SECONDS), gw::output);
+      assertTrue(gw.packaged.awaitExit(Duration.ofSeconds(35)), gw::output);
       long exitMs = millisSince(signal);
-      assertEquals(143, gw.process.exitValue(), "128 + SIGTERM, the JVM's status after a TERM");
+      assertEquals(143, gw.packaged.exitValue(), "128 + SIGTERM, the JVM's status after a TERM");
       String log = gw.output();
       assertTrue(log.contains("All HTTP requests complete"), log);
       assertFalse(log.contains("Timed out waiting for graceful shutdown"), log);
@@ -219,14 +214,14 @@ class GracefulShutdownIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> stream.bytes() >= 4 * 1024);
 
       long signal = System.nanoTime();
-      gw.process.destroy();
+      gw.packaged.sigterm();
       long atSignal = stream.bytes();
 
       assertTrue(stream.awaitEnd(Duration.ofSeconds(15)), "the stream was never cut");
       long cutMs = (stream.endNanos() - signal) / 1_000_000;
-      assertTrue(gw.process.waitFor(10, TimeUnit.SECONDS), gw::output);
+      assertTrue(gw.packaged.awaitExit(Duration.ofSeconds(10)), gw::output);
       long exitMs = millisSince(signal);
-      assertEquals(143, gw.process.exitValue());
+      assertEquals(143, gw.packaged.exitValue());
 
       assertEquals(200, stream.status());
       assertFalse(stream.cleanEnd(), "the caller must not see a clean end: " + stream);
@@ -274,73 +269,45 @@ class GracefulShutdownIT {
     static final int BROKEN = -2;
   }
 
-  /** One packaged gateway process. */
+  /** One packaged gateway process and the calls the cases make to it. */
   private static final class Gateway {
-    final Process process;
-    final Path log;
+    final PackagedGateway packaged;
     final int port;
     final int managementPort;
 
     /** The connection {@link #callerOf} made. */
     private String connection;
 
-    private Gateway(Process process, Path log, int port, int managementPort) {
-      this.process = process;
-      this.log = log;
-      this.port = port;
-      this.managementPort = managementPort;
+    private Gateway(PackagedGateway packaged) {
+      this.packaged = packaged;
+      this.port = packaged.httpPort();
+      this.managementPort = packaged.managementPort();
     }
 
+    /** A gateway on its own database and Redis, with no QUARKUS_* variable of the test run. */
     static Gateway start(String name, Map<String, String> extraEnv) throws Exception {
-      Path jar =
-          Path.of(System.getProperty("dynagate.runner-jar", "target/quarkus-app/quarkus-run.jar"))
-              .toAbsolutePath();
-      assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
-      Path dir = Files.createDirectories(workDir.resolve(name));
-      Path log = dir.resolve("out.log");
-      ProcessBuilder b =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Xmx256m",
-                  "-jar",
-                  jar.toString())
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      Map<String, String> env = b.environment();
-      env.keySet().removeIf(n -> n.startsWith("DYNAGATE_") || n.startsWith("QUARKUS_"));
-      env.put("QUARKUS_PROFILE", "prod");
-      env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-      env.put("QUARKUS_HTTP_PORT", "0");
-      env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
-      env.put("QUARKUS_MANAGEMENT_PORT", "0");
-      env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/" + database);
-      env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/" + database);
-      env.put("QUARKUS_REDIS_HOSTS", redisUrl);
-      env.put("DYNAGATE_ENCRYPTION_KEYS", "it:" + randomKey());
-      env.put("DYNAGATE_ADMIN_KEY", ADMIN_KEY);
-      env.put("DYNAGATE_ALLOW_INSECURE_HTTP", "true");
-      env.put("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1");
-      env.putAll(extraEnv);
-      Process p = b.start();
+      PackagedGateway p =
+          PackagedGateway.in(workDir.resolve(name))
+              .withoutInheritedQuarkusVariables()
+              .jvmArgs("-Xmx256m")
+              .env("QUARKUS_HTTP_HOST", "127.0.0.1")
+              .env("QUARKUS_MANAGEMENT_HOST", "127.0.0.1")
+              .env("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/" + database)
+              .env("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/" + database)
+              .env("QUARKUS_REDIS_HOSTS", redisUrl)
+              .env("DYNAGATE_ENCRYPTION_KEYS", "it:" + PackagedGateway.randomKey(32))
+              .env("DYNAGATE_ADMIN_KEY", ADMIN_KEY)
+              .env("DYNAGATE_ALLOW_INSECURE_HTTP", "true")
+              .env("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1")
+              .env(extraEnv)
+              .start();
       try {
-        await()
-            .atMost(START_TIMEOUT)
-            .pollInterval(Duration.ofMillis(200))
-            .until(() -> !p.isAlive() || read(log).contains(" started in "));
-        assertTrue(p.isAlive(), () -> read(log));
-        String out = read(log);
-        return new Gateway(p, log, port(PORT, out), port(MANAGEMENT_PORT, out));
+        assertTrue(p.awaitStarted(START_TIMEOUT), p::output);
+        return new Gateway(p);
       } catch (RuntimeException | Error e) {
-        p.destroyForcibly();
+        p.close();
         throw e;
       }
-    }
-
-    private static int port(Pattern pattern, String out) {
-      Matcher m = pattern.matcher(out);
-      assertTrue(m.find(), () -> "no " + pattern + " in\n" + out);
-      return Integer.parseInt(m.group(1));
     }
 
     /** A static-token connection to {@code orgUrl}, a read grant and a caller key for it. */
@@ -433,26 +400,11 @@ class GracefulShutdownIT {
     }
 
     String output() {
-      return read(log);
+      return packaged.output();
     }
 
     void kill() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    private static String read(Path log) {
-      try {
-        return Files.readString(log);
-      } catch (IOException e) {
-        return "";
-      }
-    }
-
-    private static String randomKey() {
-      byte[] b = new byte[32];
-      new SecureRandom().nextBytes(b);
-      return Base64.getEncoder().encodeToString(b);
+      packaged.stop();
     }
   }
 

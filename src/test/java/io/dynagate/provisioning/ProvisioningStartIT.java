@@ -1,23 +1,18 @@
 package io.dynagate.provisioning;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dynagate.support.PackagedGateway;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,11 +46,10 @@ class ProvisioningStartIT {
             """
                 .formatted(secret));
 
-    Process process = start(Map.of("DYNAGATE_PROVISIONING_FILE", file.toString()));
-    try {
-      assertTrue(process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "still running");
-      assertNotEquals(0, process.exitValue());
-      String output = output();
+    try (PackagedGateway gateway = start(Map.of("DYNAGATE_PROVISIONING_FILE", file.toString()))) {
+      assertTrue(gateway.awaitExit(START_TIMEOUT), "still running");
+      assertNotEquals(0, gateway.exitValue());
+      String output = gateway.output();
       // The output is not printed on failure when it might hold the secret this test checks for.
       assertFalse(output.contains(secret), "the output quotes the secret");
       long errorLines =
@@ -72,8 +66,6 @@ class ProvisioningStartIT {
                   + " PATH}, a literal value is refused"),
           line);
       assertFalse(STACK_FRAME.matcher(output).find(), output);
-    } finally {
-      stop(process);
     }
   }
 
@@ -92,7 +84,7 @@ class ProvisioningStartIT {
                   engine: {access: read}
             """);
 
-    Process process =
+    try (PackagedGateway gateway =
         start(
             Map.of(
                 "DYNAGATE_PROVISIONING_FILE",
@@ -100,16 +92,10 @@ class ProvisioningStartIT {
                 "DYNAGATE_ADMIN_ENABLED",
                 "false",
                 "SIDECAR_TOKEN",
-                "sidecar-token-" + UUID.randomUUID()));
-    try {
-      await()
-          .atMost(START_TIMEOUT)
-          .pollInterval(Duration.ofMillis(200))
-          .until(() -> !process.isAlive() || output().contains(" started in "));
-      assertTrue(process.isAlive(), this::output);
-      assertTrue(output().contains("Provisioning file " + file + " applied"), this::output);
-    } finally {
-      stop(process);
+                "sidecar-token-" + UUID.randomUUID()))) {
+      assertTrue(gateway.awaitStarted(START_TIMEOUT), gateway::output);
+      assertTrue(
+          gateway.output().contains("Provisioning file " + file + " applied"), gateway::output);
     }
   }
 
@@ -119,61 +105,11 @@ class ProvisioningStartIT {
     return file;
   }
 
-  private Process start(Map<String, String> extraEnv) throws IOException {
-    Path jar = runnerJar();
-    assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar.toString())
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("dynagate.out").toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("DYNAGATE_"));
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    env.put("DYNAGATE_ENCRYPTION_KEYS", "k1:" + Base64.getEncoder().encodeToString(key));
-    env.put("QUARKUS_PROFILE", "prod");
-    env.put("QUARKUS_HTTP_PORT", "0");
-    env.put("QUARKUS_MANAGEMENT_PORT", "0");
-    // the test profile's database and Redis (the _TEST_ overrides when a run sets its own)
-    env.put(
-        "QUARKUS_DATASOURCE_REACTIVE_URL",
-        Optional.ofNullable(System.getenv("_TEST_QUARKUS_DATASOURCE_REACTIVE_URL"))
-            .orElse("postgresql://localhost:5432/dynagate_test"));
-    env.put(
-        "QUARKUS_DATASOURCE_JDBC_URL",
-        Optional.ofNullable(System.getenv("_TEST_QUARKUS_DATASOURCE_JDBC_URL"))
-            .orElse("jdbc:postgresql://localhost:5432/dynagate_test"));
-    env.put(
-        "QUARKUS_REDIS_HOSTS",
-        Optional.ofNullable(System.getenv("_TEST_QUARKUS_REDIS_HOSTS"))
-            .orElse("redis://localhost:6379/1"));
-    env.putAll(extraEnv);
-    return builder.start();
-  }
-
-  private static void stop(Process process) throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  private static Path runnerJar() {
-    String configured = System.getProperty("dynagate.runner-jar");
-    return (configured != null
-            ? Path.of(configured)
-            : Path.of("target/quarkus-app/quarkus-run.jar"))
-        .toAbsolutePath();
-  }
-
-  private String output() {
-    try {
-      return new String(
-          Files.readAllBytes(workDir.resolve("dynagate.out")), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A working setup (a valid encryption key) plus {@code extraEnv}. */
+  private PackagedGateway start(Map<String, String> extraEnv) throws IOException {
+    return PackagedGateway.in(workDir)
+        .env("DYNAGATE_ENCRYPTION_KEYS", "k1:" + PackagedGateway.randomKey(32))
+        .env(extraEnv)
+        .start();
   }
 }

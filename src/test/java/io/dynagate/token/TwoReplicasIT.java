@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dynagate.sandbox.SandboxOptions;
 import io.dynagate.sandbox.SandboxServer;
+import io.dynagate.support.PackagedGateway;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,12 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +45,7 @@ class TwoReplicasIT {
 
   private static Vertx vertx;
   private static SandboxServer sandbox;
-  private static final List<Process> processes = new ArrayList<>();
-  private static final List<Integer> ports = new ArrayList<>();
+  private static final List<PackagedGateway> replicas = new ArrayList<>();
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -68,27 +65,19 @@ class TwoReplicasIT {
             .toCompletionStage()
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-    String keys = "it:" + Base64.getEncoder().encodeToString(random(32));
+    String keys = "it:" + PackagedGateway.randomKey(32);
     for (int i = 0; i < 2; i++) {
-      int port = freePort();
-      ports.add(port);
-      processes.add(start(i, port, freePort(), keys));
+      replicas.add(start(i, keys));
     }
-    for (int i = 0; i < 2; i++) {
-      int index = i;
-      await()
-          .atMost(START_TIMEOUT)
-          .pollInterval(Duration.ofMillis(300))
-          .until(() -> output(index).contains(" started in ") || !processes.get(index).isAlive());
-      assertTrue(processes.get(index).isAlive(), () -> output(index));
+    for (PackagedGateway replica : replicas) {
+      assertTrue(replica.awaitStarted(START_TIMEOUT), replica::output);
     }
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (Process p : processes) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
+    for (PackagedGateway replica : replicas) {
+      replica.stop();
     }
     if (sandbox != null) {
       sandbox.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -214,8 +203,9 @@ class TwoReplicasIT {
       int redemptionsBefore = stat("refreshTokenRedemptions");
 
       // the access token is gone everywhere (Redis, and A's memory through the fleet event)
-      Resp.commands(List.of("SELECT", "1"), List.of("DEL", "dynagate:{" + id + "}:token"));
-      Resp.commands(List.of("PUBLISH", "dynagate:events:1", "token-drop|" + id));
+      String database = String.valueOf(PackagedGateway.redisDatabase());
+      Resp.commands(List.of("SELECT", database), List.of("DEL", "dynagate:{" + id + "}:token"));
+      Resp.commands(List.of("PUBLISH", "dynagate:events:" + database, "token-drop|" + id));
 
       // B starts the refresh; its token request is held at the closed gate
       gate.close();
@@ -235,7 +225,7 @@ class TwoReplicasIT {
       assertEquals(redemptionsBefore, stat("refreshTokenRedemptions"), "A did not redeem");
 
       // B dies holding the lock
-      processes.get(1).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      replicas.get(1).stop();
 
       // A takes over once the lease lapses and redeems the old refresh token once
       HttpResponse<String> answer = onA.get(30, TimeUnit.SECONDS);
@@ -307,7 +297,7 @@ class TwoReplicasIT {
     return HttpRequest.newBuilder(
             URI.create(
                 "http://127.0.0.1:"
-                    + ports.get(replica)
+                    + replicas.get(replica).httpPort()
                     + "/proxy/"
                     + id
                     + "/api/data/v9.2/accounts?$top=1"))
@@ -324,7 +314,8 @@ class TwoReplicasIT {
       throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(replica) + path))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + replicas.get(replica).httpPort() + path))
                 .header("X-Api-Key", ADMIN_KEY)
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
@@ -356,57 +347,29 @@ class TwoReplicasIT {
     return Integer.parseInt(m.group(1));
   }
 
-  private static Process start(int index, int port, int managementPort, String keys)
-      throws IOException {
-    Path jar =
-        Path.of(System.getProperty("dynagate.runner-jar", "target/quarkus-app/quarkus-run.jar"))
-            .toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), () -> jar + " is missing; run ./mvnw package first");
-    Path dir = Files.createDirectories(workDir.resolve("replica-" + index));
-    ProcessBuilder b =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                jar.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("out.log").toFile());
-    var env = b.environment();
-    env.keySet().removeIf(n -> n.startsWith("DYNAGATE_"));
-    env.put("QUARKUS_PROFILE", "prod");
-    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-    env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-    env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/dynagate_test");
-    env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:5432/dynagate_test");
-    env.put("QUARKUS_REDIS_HOSTS", "redis://localhost:6379/1");
-    env.put("DYNAGATE_ENCRYPTION_KEYS", keys);
-    env.put("DYNAGATE_ADMIN_KEY", ADMIN_KEY);
-    env.put("DYNAGATE_ALLOW_INSECURE_HTTP", "true");
-    env.put("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1");
-    env.put("DYNAGATE_IDENTITY_ALLOWED_HOSTS", "localhost,127.0.0.1");
-    env.put("DYNAGATE_PUBLIC_BASE_URL", "http://localhost:" + port);
-    env.put("DYNAGATE_TOKEN_LOCK_LEASE", "PT2S");
-    return b.start();
-  }
-
-  private static String output(int index) {
-    try {
-      return Files.readString(workDir.resolve("replica-" + index).resolve("out.log"));
-    } catch (IOException e) {
-      return "";
-    }
+  /**
+   * Replica {@code index} on the test database and Redis. Its HTTP port is chosen before the start
+   * because the consent's callback ({@code DYNAGATE_PUBLIC_BASE_URL}) must name it.
+   */
+  private static PackagedGateway start(int index, String keys) throws IOException {
+    int port = freePort();
+    return PackagedGateway.in(workDir.resolve("replica-" + index))
+        .jvmArgs("-Xmx256m")
+        .env("QUARKUS_HTTP_PORT", String.valueOf(port))
+        .env("QUARKUS_MANAGEMENT_PORT", String.valueOf(freePort()))
+        .env("DYNAGATE_ENCRYPTION_KEYS", keys)
+        .env("DYNAGATE_ADMIN_KEY", ADMIN_KEY)
+        .env("DYNAGATE_ALLOW_INSECURE_HTTP", "true")
+        .env("DYNAGATE_UPSTREAM_ALLOWED_HOSTS", "localhost,127.0.0.1")
+        .env("DYNAGATE_IDENTITY_ALLOWED_HOSTS", "localhost,127.0.0.1")
+        .env("DYNAGATE_PUBLIC_BASE_URL", "http://localhost:" + port)
+        .env("DYNAGATE_TOKEN_LOCK_LEASE", "PT2S")
+        .start();
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  private static byte[] random(int n) {
-    byte[] b = new byte[n];
-    new SecureRandom().nextBytes(b);
-    return b;
   }
 }
