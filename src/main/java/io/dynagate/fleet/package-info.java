@@ -2,7 +2,8 @@
  * What the replicas share through Redis besides their data: fleet-wide notifications over pub/sub
  * (kept subscribed across Redis restarts and failovers, with a readiness check and a gauge), the
  * naming of a connection's keys (one cluster hash tag per connection), the bound on reactive Redis
- * commands, and single flight. It imports no feature (only {@code observability} for its gauge).
+ * commands, leases held by one replica at a time ({@link io.dynagate.fleet.FleetLease}), and single
+ * flight. It imports no feature (only {@code observability} for its gauge).
  *
  * <p>Threading: subscription callbacks, retries and {@link
  * io.dynagate.fleet.FleetEvents#onSubscribed} hooks run on Vert.x event-loop threads and never
