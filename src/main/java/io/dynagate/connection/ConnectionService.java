@@ -297,12 +297,6 @@ public class ConnectionService {
         .replaceWithVoid();
   }
 
-  /** Forgets the refresh token whatever its version ({@code DELETE …/tokens}). */
-  @WithTransaction
-  public Uni<Void> dropRefreshToken(String id) {
-    return secrets.deleteField(id, SecretField.REFRESH_TOKEN.column()).replaceWithVoid();
-  }
-
   private Uni<ConnectionView> insert(String id, ValidConnection valid, ConnectionEntity existing) {
     if (existing != null) {
       return Uni.createFrom().failure(conflict(id));

@@ -107,17 +107,6 @@ public class TokenService {
   }
 
   /**
-   * {@code DELETE …/tokens}: forgets cached tokens everywhere and a delegated connection's grant.
-   */
-  public Uni<Void> forgetAll(ResolvedConnection c) {
-    Uni<Void> refresh =
-        c.type() == AuthType.AUTHORIZATION_CODE
-            ? connections.dropRefreshToken(c.id())
-            : Uni.createFrom().voidItem();
-    return refresh.chain(() -> forget(c.id()));
-  }
-
-  /**
    * A new consent: the access token from the code exchange becomes the current one (the caller
    * stored the refresh token); old copies on other replicas are dropped, back-off and errors end.
    */
