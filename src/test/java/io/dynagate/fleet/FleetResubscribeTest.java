@@ -1,7 +1,6 @@
 package io.dynagate.fleet;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,13 +164,7 @@ class FleetResubscribeTest {
   private String connectionWithCaller(String id) {
     lastId = id;
     admin().body(sandbox.connection(id)).post("/admin/v1/connections").then().statusCode(201);
-    String key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
-    return key;
+    return Admin.readerOf(id);
   }
 
   private static Response get(String key, String id) {

@@ -1,7 +1,6 @@
 package io.dynagate.fleet;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -243,13 +242,7 @@ abstract class TopologyContract {
   }
 
   static String callerOn(String id) {
-    String key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
-    return key;
+    return Admin.readerOf(id);
   }
 
   static Response get(String id, String key) {

@@ -194,7 +194,7 @@ class ConnectionHealthTest {
                     "type",
                     "static_token",
                     "accessToken",
-                    sandboxToken(),
+                    sandbox.clientCredentialsToken(),
                     "expiresAt",
                     Instant.now().plusSeconds(5).toString())))
         .post("/admin/v1/connections")
@@ -366,19 +366,6 @@ class ConnectionHealthTest {
         sandbox.requests().getList("path", String.class).stream()
             .filter(p -> p.endsWith("/WhoAmI"))
             .count();
-  }
-
-  private String sandboxToken() {
-    return given()
-        .formParam("grant_type", "client_credentials")
-        .formParam("client_id", "sandbox-client")
-        .formParam("client_secret", "sandbox-secret")
-        .formParam("scope", sandbox.baseUrl() + "/.default")
-        .post(sandbox.tokenUrl())
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("access_token");
   }
 
   private static String up(String id) {

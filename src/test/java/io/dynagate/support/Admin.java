@@ -62,6 +62,21 @@ public final class Admin {
         .path("key");
   }
 
+  /**
+   * Creates an API key for principal {@code engine-<connectionId>} (role caller) holding a read
+   * grant on the connection; returns the key material.
+   */
+  public static String readerOf(String connectionId) {
+    String principal = "engine-" + connectionId;
+    String key = createKey(principal, "caller");
+    admin()
+        .body(Map.of("access", "read"))
+        .put("/admin/v1/connections/" + connectionId + "/grants/" + principal)
+        .then()
+        .statusCode(200);
+    return key;
+  }
+
   /** A static-token connection and a caller key holding a grant on it. */
   public record Caller(String connection, String key) {}
 

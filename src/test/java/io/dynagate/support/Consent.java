@@ -1,7 +1,6 @@
 package io.dynagate.support;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,13 +40,7 @@ public final class Consent {
         .post("/admin/v1/connections")
         .then()
         .statusCode(201);
-    String key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
-    return key;
+    return Admin.readerOf(id);
   }
 
   /** {@code POST …/authorizations} as {@code admin}: the 201 response, for further checks. */

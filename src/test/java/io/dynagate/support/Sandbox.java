@@ -40,6 +40,23 @@ public final class Sandbox {
     return baseUrl + "/sandbox-tenant/oauth2/v2.0/token";
   }
 
+  /**
+   * An access token straight from the sandbox's IdP (client credentials, as a replica would fetch
+   * it); counts as one token request.
+   */
+  public String clientCredentialsToken() {
+    return given()
+        .formParam("grant_type", "client_credentials")
+        .formParam("client_id", "sandbox-client")
+        .formParam("client_secret", "sandbox-secret")
+        .formParam("scope", baseUrl + "/.default")
+        .post(tokenUrl())
+        .then()
+        .statusCode(200)
+        .extract()
+        .path("access_token");
+  }
+
   public void reset() {
     given().post(baseUrl + "/_sandbox/reset").then().statusCode(lessThan(300));
   }

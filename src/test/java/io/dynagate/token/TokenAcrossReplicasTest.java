@@ -1,8 +1,6 @@
 package io.dynagate.token;
 
 import static io.dynagate.support.Admin.admin;
-import static io.dynagate.support.Admin.createKey;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,12 +48,7 @@ class TokenAcrossReplicasTest {
     sandbox = Sandbox.cleanSlate(sandboxLifecycle, redis);
     id = "fleet-" + SEQ.incrementAndGet();
     admin().body(sandbox.connection(id)).post("/admin/v1/connections").then().statusCode(201);
-    key = createKey("engine-" + id, "caller");
-    admin()
-        .body(Map.of("access", "read"))
-        .put("/admin/v1/connections/" + id + "/grants/engine-" + id)
-        .then()
-        .statusCode(200);
+    key = Admin.readerOf(id);
   }
 
   private CompletableFuture<Response> callAsync() {
@@ -77,7 +70,7 @@ class TokenAcrossReplicasTest {
         .atMost(Duration.ofSeconds(5))
         .until(() -> !call.isDone() && sandbox.tokenRequests() == 0);
     // the other replica obtains its token, stores it and releases the lock
-    String token = clientCredentialsToken();
+    String token = sandbox.clientCredentialsToken();
     Instant now = Instant.now();
     cache
         .put(
@@ -162,18 +155,5 @@ class TokenAcrossReplicasTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> sandbox.tokenRequests() >= 2);
     assertTrue(sandbox.tokenRequests() <= 3, "background refreshes back off");
-  }
-
-  private String clientCredentialsToken() {
-    return given()
-        .formParam("grant_type", "client_credentials")
-        .formParam("client_id", "sandbox-client")
-        .formParam("client_secret", "sandbox-secret")
-        .formParam("scope", sandbox.baseUrl() + "/.default")
-        .post(sandbox.tokenUrl())
-        .then()
-        .statusCode(200)
-        .extract()
-        .path("access_token");
   }
 }
