@@ -5,16 +5,22 @@ import io.dynagate.observability.Metrics;
 import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.Logger;
 
 /**
  * Outermost: once the request is over (answered, refused, or cut off), one access line (logger
  * {@code io.dynagate.access}) and one timer sample carry the status the caller received, the
- * decision, how the answer ended and the durations. Never a token, key, query string or body.
+ * decision, how the answer ended and the durations. Never a token, key, query string or body. In
+ * JSON logs (production) the same facts are members of the line's {@code mdc} object.
  */
 @ApplicationScoped
 class AccessLogInterceptor implements ProxyInterceptor {
   private static final Logger ACCESS = Logger.getLogger("io.dynagate.access");
+  private static final String FQCN = AccessLogInterceptor.class.getName();
 
   private final Metrics metrics;
 
@@ -35,47 +41,60 @@ class AccessLogInterceptor implements ProxyInterceptor {
     // tags only from bounded sets: resolved connections and the usual methods
     metrics.proxyRequest(
         x.connection == null ? "-" : x.connection.id(), methodTag(x.method), x.status, totalNanos);
-    if (!ACCESS.isInfoEnabled()) {
+    if (!ACCESS.isLoggable(Level.INFO)) {
       return;
     }
-    StringBuilder line = new StringBuilder(256);
-    line.append("proxy requestId=")
-        .append(x.requestId)
-        .append(" principal=")
-        .append(x.principal)
-        .append(" connection=")
-        .append(x.connectionId)
-        .append(" method=")
-        .append(x.method)
-        .append(" entitySet=")
-        .append(x.entitySet())
-        .append(" status=")
-        .append(x.status)
-        .append(" decision=")
-        .append(decision(x))
-        .append(" grant=");
-    join(line, x.allowedBy);
-    line.append(" privileges=");
-    if (x.privileges.isEmpty()) {
-      line.append('-');
-    } else {
-      boolean first = true;
-      for (Privilege p : x.privileges) {
-        line.append(first ? "" : ",").append(p.wire());
-        first = false;
-      }
+    AccessLine line = new AccessLine();
+    line.add("requestId", x.requestId)
+        .add("principal", x.principal)
+        .add("connection", x.connectionId)
+        .add("method", x.method)
+        .add("entitySet", x.entitySet())
+        .add("status", Integer.toString(x.status))
+        .add("decision", decision(x))
+        .add("grant", joined(x.allowedBy))
+        .add("privileges", privileges(x))
+        .add("retried", Boolean.toString(x.retried))
+        .add("end", x.end == null ? "-" : x.end.tag)
+        .add("totalMs", Long.toString(totalNanos / 1_000_000))
+        .add("tokenMs", Long.toString(x.tokenNanos / 1_000_000))
+        .add("upstreamMs", Long.toString(upstreamMs));
+    ACCESS.logRaw(line.record());
+  }
+
+  /**
+   * One access line: the message {@code proxy key=value …} for text logs, and the same facts as the
+   * record's MDC, which the JSON formatter (production) writes as the {@code mdc} object's members.
+   * The record carries its own map, so nothing is put into or left in the request's MDC.
+   */
+  private static final class AccessLine {
+    private final StringBuilder message = new StringBuilder(256).append("proxy");
+    private final Map<String, String> fields = new LinkedHashMap<>(32);
+
+    AccessLine add(String key, String value) {
+      String v = value == null ? "-" : value;
+      message.append(' ').append(key).append('=').append(v);
+      fields.put(key, v);
+      return this;
     }
-    line.append(" retried=")
-        .append(x.retried)
-        .append(" end=")
-        .append(x.end == null ? "-" : x.end.tag)
-        .append(" totalMs=")
-        .append(totalNanos / 1_000_000)
-        .append(" tokenMs=")
-        .append(x.tokenNanos / 1_000_000)
-        .append(" upstreamMs=")
-        .append(upstreamMs);
-    ACCESS.info(line);
+
+    ExtLogRecord record() {
+      ExtLogRecord record = new ExtLogRecord(Level.INFO, message.toString(), FQCN);
+      record.setLoggerName(ACCESS.getName());
+      record.setMdc(fields);
+      return record;
+    }
+  }
+
+  private static String privileges(ProxyExchange x) {
+    if (x.privileges.isEmpty()) {
+      return "-";
+    }
+    StringBuilder out = new StringBuilder();
+    for (Privilege p : x.privileges) {
+      out.append(out.length() == 0 ? "" : ",").append(p.wire());
+    }
+    return out.toString();
   }
 
   /** The authorization decision, or what ended an allowed request early. */
@@ -88,15 +107,12 @@ class AccessLogInterceptor implements ProxyInterceptor {
     return x.decision;
   }
 
-  private static void join(StringBuilder line, Iterable<String> values) {
-    boolean first = true;
+  private static String joined(Iterable<String> values) {
+    StringBuilder out = new StringBuilder();
     for (String v : values) {
-      line.append(first ? "" : ",").append(v);
-      first = false;
+      out.append(out.length() == 0 ? "" : ",").append(v);
     }
-    if (first) {
-      line.append('-');
-    }
+    return out.length() == 0 ? "-" : out.toString();
   }
 
   private static String methodTag(String method) {
