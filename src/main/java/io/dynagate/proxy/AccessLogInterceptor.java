@@ -5,8 +5,6 @@ import io.dynagate.observability.Metrics;
 import io.dynagate.problem.ProblemCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.logging.Level;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.Logger;
@@ -63,25 +61,25 @@ class AccessLogInterceptor implements ProxyInterceptor {
   }
 
   /**
-   * One access line: the message {@code proxy key=value …} for text logs, and the same facts as the
-   * record's MDC, which the JSON formatter (production) writes as the {@code mdc} object's members.
-   * The record carries its own map, so nothing is put into or left in the request's MDC.
+   * One access line: the message {@code proxy key=value …} for text logs, and the same facts as
+   * members of the record's MDC, which the JSON formatter (production) writes as its {@code mdc}
+   * object. Written to the record itself (on top of the context's MDC, e.g. a trace id), so the
+   * request's MDC is neither changed nor left with these keys.
    */
   private static final class AccessLine {
     private final StringBuilder message = new StringBuilder(256).append("proxy");
-    private final Map<String, String> fields = new LinkedHashMap<>(32);
+    private final ExtLogRecord record = new ExtLogRecord(Level.INFO, null, FQCN);
 
     AccessLine add(String key, String value) {
       String v = value == null ? "-" : value;
       message.append(' ').append(key).append('=').append(v);
-      fields.put(key, v);
+      record.putMdc(key, v);
       return this;
     }
 
     ExtLogRecord record() {
-      ExtLogRecord record = new ExtLogRecord(Level.INFO, message.toString(), FQCN);
+      record.setMessage(message.toString());
       record.setLoggerName(ACCESS.getName());
-      record.setMdc(fields);
       return record;
     }
   }

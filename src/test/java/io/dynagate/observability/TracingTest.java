@@ -89,6 +89,11 @@ class TracingTest {
         .until(() -> collector.exported().contains(sandbox.baseUrl() + V + "accounts(*)"));
     String exported = collector.exported();
     assertTrue(collector.paths().contains("/v1/traces"), collector.paths()::toString);
+    // and the Dataverse calls carried the trace context (TracingOffTest: none does)
+    for (Object request : sandbox.requests().getList("$")) {
+      Map<?, ?> headers = (Map<?, ?>) ((Map<?, ?>) request).get("headers");
+      assertTrue(headers.containsKey("traceparent"), () -> "not traced: " + headers);
+    }
     // and nothing the request carried is in any span
     assertFalse(exported.contains(queryMarker), "a query string reached the collector");
     assertFalse(exported.contains("$filter"), "a query option reached the collector");
